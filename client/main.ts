@@ -1,0 +1,2 @@
+// Browser client bundle entry (see client/ for the modules).
+export {};

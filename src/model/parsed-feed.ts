@@ -1,0 +1,56 @@
+// What a parser returns: pure data read from one document, no storage concerns.
+// Dates are milliseconds since the Unix epoch (UTC), or null when the document gives none.
+// Text fields (titles, names) are plain text; `summary` and `content` are HTML as published
+// (not yet sanitized: sanitizing is the last processing step), with URLs already resolved.
+
+export type FeedFormat = 'rss' | 'rdf' | 'atom' | 'json';
+
+export interface ParsedPerson {
+  name: string | null;
+  email: string | null;
+  uri: string | null;
+}
+
+export interface ParsedEnclosure {
+  url: string;
+  type: string | null;
+  length: number | null;
+}
+
+export interface ParsedEntry {
+  /** The publisher's id (guid, atom:id, JSON Feed id), as written; null when absent. */
+  id: string | null;
+  /** RSS guid isPermaLink (true when absent on an RSS guid, as RSS 2.0 says); null for other formats. */
+  idIsPermalink: boolean | null;
+  title: string | null;
+  link: string | null;
+  published: number | null;
+  updated: number | null;
+  authors: ParsedPerson[];
+  summary: string | null;
+  content: string | null;
+  enclosures: ParsedEnclosure[];
+  categories: string[];
+  /** xml:lang or JSON Feed language of the item, when it differs from the feed. */
+  language: string | null;
+  /** A thumbnail (media:thumbnail, itunes:image, JSON Feed image), absolute URL. */
+  image: string | null;
+  /** Comments page (RSS comments). */
+  comments: string | null;
+}
+
+export interface ParsedFeed {
+  format: FeedFormat;
+  /** Finer version when known: 'rss20', 'rss092', 'rss091', 'rss090', 'rss10', 'atom10', 'atom03', 'json10', 'json11'. */
+  version: string | null;
+  title: string | null;
+  link: string | null;
+  subtitle: string | null;
+  language: string | null;
+  updated: number | null;
+  image: string | null;
+  /** Hubs advertised with atom:link rel="hub" (WebSub), and the feed's own rel="self". */
+  hubs: string[];
+  self: string | null;
+  entries: ParsedEntry[];
+}

@@ -1,0 +1,69 @@
+// Opens the database named by a URL: `sqlite:/path/file.sqlite` (the embedded default) or
+// `postgres://…`. Returns a Kysely instance plus the dialect, the only place that differs.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import type { Schema } from './schema.ts';
+import { migrateToLatest } from './migrate.ts';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface Database {
+  db: Kysely<Schema>;
+  dialect: Dialect;
+  close(): Promise<void>;
+}
+
+// BIGINT (int8) and NUMERIC counts come back as strings from node-postgres; every BIGINT here
+// (times in ms, entry ids) is below 2^53, so read them as numbers.
+const pgTypes = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === 20 || oid === 1700) return (value: string) => Number(value);
+    return pg.types.getTypeParser(oid, format as 'text');
+  },
+};
+
+export interface OpenOptions {
+  /** PostgreSQL only: run everything inside this schema (created if needed). Tests use it for isolation. */
+  schema?: string;
+  /** Run migrations (default true). */
+  migrate?: boolean;
+  poolSize?: number;
+}
+
+export async function openDatabase(url: string, options: OpenOptions = {}): Promise<Database> {
+  let database: Database;
+  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
+    const schema = options.schema;
+    if (schema && !/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`storage: bad schema name "${schema}"`);
+    if (schema) {
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+      await client.end();
+    }
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: options.poolSize ?? 10,
+      types: pgTypes,
+      ...(schema ? { options: `-c search_path=${schema}` } : {}),
+    });
+    const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
+    database = { db, dialect: 'postgres', close: () => db.destroy() };
+  } else {
+    const file = url.startsWith('sqlite:') ? url.slice('sqlite:'.length) : url;
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    const sqlite = new SqliteDatabase(file);
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = NORMAL');
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma('busy_timeout = 10000');
+    sqlite.defaultSafeIntegers(false);
+    const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: sqlite }) });
+    database = { db, dialect: 'sqlite', close: () => db.destroy() };
+  }
+  if (options.migrate !== false) await migrateToLatest(database.db, database.dialect);
+  return database;
+}

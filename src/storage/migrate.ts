@@ -1,0 +1,24 @@
+// Runs the migrations in src/storage/migrations/ (one list for both dialects).
+import { Migrator, type Kysely, type Migration } from 'kysely';
+import type { Dialect } from './database.ts';
+import { migration001Initial } from './migrations/001-initial.ts';
+
+export function migrationsFor(dialect: Dialect): Record<string, Migration> {
+  return {
+    '001-initial': migration001Initial(dialect),
+  };
+}
+
+export async function migrateToLatest<T>(db: Kysely<T>, dialect: Dialect): Promise<void> {
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => migrationsFor(dialect) },
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error');
+    throw new Error(`storage: migration ${failed?.migrationName ?? ''} failed: ${String(error)}`, {
+      cause: error,
+    });
+  }
+}

@@ -1,5 +1,107 @@
-// Reads argv and env once and hands over to the CLI.
-export async function main(argv: string[], _env: NodeJS.ProcessEnv): Promise<number> {
-  console.log(argv.join(' '));
-  return 0;
+// Reads argv and env once and hands over to the command.
+import { parseArgs } from 'node:util';
+import { ConfigError, configFromEnv, configMarkdownTable } from './config/config.ts';
+import { exportCommand, importCommand } from './cli/opml-commands.ts';
+import { parseCommand } from './cli/parse.ts';
+import { refreshCommand } from './cli/refresh.ts';
+import { serveCommand } from './cli/serve.ts';
+import { userAddCommand } from './cli/user-add.ts';
+import { CliError } from './cli/user-for-command.ts';
+
+const USAGE = `Usage: veille COMMAND [options]
+
+Commands:
+  serve [--no-refresh]                       run the web server (and the refresh scheduler)
+  refresh [--user NAME] [--force] [--json]   refresh due feeds now (--force: every feed), print a summary
+  user add NAME [--password P] [--admin]     create a user (password read from stdin when not given)
+  import [--user NAME] FILE.opml             subscribe to the feeds of an OPML file (fetched at the next refresh)
+  export [--user NAME]                       print the subscriptions as OPML
+  parse --json FILE_OR_URL...                print what Veille reads in feeds, one JSON line per input
+  config                                     print the configuration options (environment variables)
+
+Configuration comes from environment variables: see \`veille config\` and the README.`;
+
+export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    if (!command || command === 'help' || command === '--help' || command === '-h') {
+      console.log(USAGE);
+      return command ? 0 : 2;
+    }
+    if (command === 'config') {
+      console.log(configMarkdownTable());
+      return 0;
+    }
+    const config = configFromEnv(env);
+    switch (command) {
+      case 'serve': {
+        const { values } = parseArgs({
+          args: rest,
+          options: { 'no-refresh': { type: 'boolean', default: false } },
+        });
+        return await serveCommand(config, { refresh: !values['no-refresh'] });
+      }
+      case 'refresh': {
+        const { values } = parseArgs({
+          args: rest,
+          options: {
+            user: { type: 'string' },
+            force: { type: 'boolean', default: false },
+            json: { type: 'boolean', default: false },
+          },
+        });
+        return await refreshCommand(config, { user: values.user, force: values.force!, json: values.json! });
+      }
+      case 'user': {
+        const { values, positionals } = parseArgs({
+          args: rest,
+          allowPositionals: true,
+          options: { password: { type: 'string' }, admin: { type: 'boolean', default: false } },
+        });
+        if (positionals[0] !== 'add') throw new CliError('user: the only sub-command is `user add NAME`');
+        return await userAddCommand(config, positionals[1], {
+          password: values.password,
+          admin: values.admin!,
+        });
+      }
+      case 'import': {
+        const { values, positionals } = parseArgs({
+          args: rest,
+          allowPositionals: true,
+          options: { user: { type: 'string' } },
+        });
+        return await importCommand(config, positionals[0], { user: values.user });
+      }
+      case 'export': {
+        const { values } = parseArgs({ args: rest, options: { user: { type: 'string' } } });
+        return await exportCommand(config, { user: values.user });
+      }
+      case 'parse': {
+        const { values, positionals } = parseArgs({
+          args: rest,
+          allowPositionals: true,
+          options: { json: { type: 'boolean', default: false } },
+        });
+        return await parseCommand(config, positionals, { json: values.json! });
+      }
+      default:
+        console.error(`veille: unknown command "${command}"\n\n${USAGE}`);
+        return 2;
+    }
+  } catch (err) {
+    if (err instanceof CliError || err instanceof ConfigError) {
+      console.error(`veille: ${err.message}`);
+      return 2;
+    }
+    const code = (err as { code?: string }).code;
+    if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) {
+      console.error(`veille: ${(err as Error).message}\n\n${USAGE}`);
+      return 2;
+    }
+    if (err instanceof Error && /^(opml|storage|fetch|parse): /.test(err.message)) {
+      console.error(`veille: ${err.message}`);
+      return 1;
+    }
+    throw err;
+  }
 }

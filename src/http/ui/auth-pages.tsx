@@ -1,0 +1,198 @@
+// First-run setup (the administrator account), login and logout.
+// Setup is accepted from a loopback client, or from elsewhere with the one-time code printed
+// by `veille serve`, so that nobody on the internet can take over a fresh instance.
+import { timingSafeEqual } from 'node:crypto';
+import type { Context } from 'hono';
+import { deleteCookie, setCookie } from 'hono/cookie';
+import type { AppEnv } from '../app-env.ts';
+import { hashPassword, MIN_PASSWORD_LENGTH, USERNAME_PATTERN, verifyPassword } from '../../lib/passwords.ts';
+import { createSession, deleteSession } from '../../storage/sessions.ts';
+import { countUsers, createUser, userByName } from '../../storage/users.ts';
+import { CsrfField, Layout } from '../views/layout.tsx';
+import { SESSION_COOKIE, SESSION_LIFETIME_MS } from '../middleware/session.ts';
+
+/** The client's address as the socket sees it (no proxy headers trusted here). */
+export function clientAddress(c: Context<AppEnv>): string | null {
+  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
+  return env?.incoming?.socket?.remoteAddress ?? null;
+}
+
+export function isLoopback(address: string | null): boolean {
+  if (!address) return false;
+  return address === '::1' || /^(::ffff:)?127\./.test(address);
+}
+
+function field(form: Record<string, unknown>, name: string): string {
+  const v = form[name];
+  return typeof v === 'string' ? v : '';
+}
+
+function sameText(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+async function startSession(c: Context<AppEnv>, userId: number) {
+  const deps = c.get('deps');
+  const { token } = await createSession(deps.database.db, {
+    userId,
+    now: deps.now(),
+    lifetimeMs: SESSION_LIFETIME_MS,
+    userAgent: c.req.header('user-agent')?.slice(0, 300) ?? null,
+  });
+  setCookie(c, SESSION_COOKIE, token, {
+    httpOnly: true,
+    sameSite: 'Lax',
+    secure: c.get('secureCookies'),
+    path: '/',
+    maxAge: SESSION_LIFETIME_MS / 1000,
+  });
+}
+
+function SetupForm(props: { c: Context<AppEnv>; error?: string; username?: string }) {
+  const { c } = props;
+  const tr = c.get('tr');
+  const needsCode = !isLoopback(clientAddress(c));
+  return (
+    <Layout tr={tr} title={tr.t('setup.title')} csrfToken={c.get('csrfToken')} user={null}>
+      <h1>{tr.t('setup.title')}</h1>
+      <p>{tr.t('setup.intro')}</p>
+      {needsCode && <p>{tr.t('setup.codeNeeded')}</p>}
+      {props.error && (
+        <p class="error" role="alert">
+          {props.error}
+        </p>
+      )}
+      <form method="post" action="/setup" class="stack">
+        <CsrfField token={c.get('csrfToken')} />
+        {needsCode && (
+          <label>
+            {tr.t('setup.code')}
+            <input type="text" name="code" required autocomplete="off" />
+          </label>
+        )}
+        <label>
+          {tr.t('login.username')}
+          <input type="text" name="username" required value={props.username ?? ''} autocomplete="username" />
+        </label>
+        <label>
+          {tr.t('login.password')}
+          <input
+            type="password"
+            name="password"
+            required
+            autocomplete="new-password"
+            minlength={MIN_PASSWORD_LENGTH}
+          />
+        </label>
+        <label>
+          {tr.t('setup.passwordConfirm')}
+          <input
+            type="password"
+            name="password2"
+            required
+            autocomplete="new-password"
+            minlength={MIN_PASSWORD_LENGTH}
+          />
+        </label>
+        <button type="submit">{tr.t('setup.submit')}</button>
+      </form>
+    </Layout>
+  );
+}
+
+export async function setupPage(c: Context<AppEnv>) {
+  if ((await countUsers(c.get('deps').database.db)) > 0) return c.redirect('/login');
+  return c.html(<SetupForm c={c} />);
+}
+
+export async function setupAction(c: Context<AppEnv>) {
+  const deps = c.get('deps');
+  const db = deps.database.db;
+  if ((await countUsers(db)) > 0) return c.redirect('/login', 303);
+  const tr = c.get('tr');
+  const form = await c.req.parseBody();
+  const username = field(form, 'username').trim();
+  const password = field(form, 'password');
+  if (!isLoopback(clientAddress(c))) {
+    const code = deps.setupCode.value;
+    if (!code || !sameText(field(form, 'code').trim(), code)) {
+      return c.html(<SetupForm c={c} error={tr.t('setup.badCode')} username={username} />, 403);
+    }
+  }
+  let error: string | null = null;
+  if (!USERNAME_PATTERN.test(username)) error = tr.t('setup.usernameInvalid');
+  else if (password.length < MIN_PASSWORD_LENGTH) error = tr.t('setup.passwordShort');
+  else if (password !== field(form, 'password2')) error = tr.t('setup.passwordMismatch');
+  if (error) return c.html(<SetupForm c={c} error={error} username={username} />, 400);
+  const user = await createUser(db, {
+    username,
+    passwordHash: await hashPassword(password),
+    isAdmin: true,
+    language: tr.lang,
+    now: deps.now(),
+  });
+  deps.setupCode.value = null;
+  deps.log.info('http: administrator account created', { userId: user.id });
+  await startSession(c, user.id);
+  return c.redirect('/', 303);
+}
+
+function LoginForm(props: { c: Context<AppEnv>; error?: string; username?: string }) {
+  const { c } = props;
+  const tr = c.get('tr');
+  return (
+    <Layout tr={tr} title={tr.t('login.title')} csrfToken={c.get('csrfToken')} user={null}>
+      <h1>{tr.t('login.title')}</h1>
+      {props.error && (
+        <p class="error" role="alert">
+          {props.error}
+        </p>
+      )}
+      <form method="post" action="/login" class="stack">
+        <CsrfField token={c.get('csrfToken')} />
+        <label>
+          {tr.t('login.username')}
+          <input type="text" name="username" required value={props.username ?? ''} autocomplete="username" />
+        </label>
+        <label>
+          {tr.t('login.password')}
+          <input type="password" name="password" required autocomplete="current-password" />
+        </label>
+        <button type="submit">{tr.t('login.submit')}</button>
+      </form>
+    </Layout>
+  );
+}
+
+export async function loginPage(c: Context<AppEnv>) {
+  const db = c.get('deps').database.db;
+  if (c.get('user')) return c.redirect('/');
+  if ((await countUsers(db)) === 0) return c.redirect('/setup');
+  return c.html(<LoginForm c={c} />);
+}
+
+export async function loginAction(c: Context<AppEnv>) {
+  const deps = c.get('deps');
+  const form = await c.req.parseBody();
+  const username = field(form, 'username').trim();
+  const user = username ? await userByName(deps.database.db, username) : undefined;
+  const ok = await verifyPassword(user?.password_hash, field(form, 'password'));
+  if (!user || !ok) {
+    // The same message and the same work whatever was wrong.
+    return c.html(<LoginForm c={c} error={c.get('tr').t('login.failed')} username={username} />, 401);
+  }
+  // A new session at each login (rotation); the old one, if any, ends.
+  const previous = c.get('sessionId');
+  if (previous) await deleteSession(deps.database.db, previous);
+  await startSession(c, user.id);
+  return c.redirect('/', 303);
+}
+
+export async function logoutAction(c: Context<AppEnv>) {
+  const sessionId = c.get('sessionId');
+  if (sessionId) await deleteSession(c.get('deps').database.db, sessionId);
+  deleteCookie(c, SESSION_COOKIE, { path: '/' });
+  return c.redirect('/login', 303);
+}

@@ -1,0 +1,283 @@
+// GET /subscriptions — add a feed, manage categories, move, rename or unsubscribe feeds.
+// POST handlers for those actions live here too: they share the page for their messages.
+import type { Context } from 'hono';
+import type { AppEnv } from '../app-env.ts';
+import {
+  categoriesForUser,
+  categoryById,
+  deleteCategory,
+  ensureCategory,
+  renameCategory,
+} from '../../storage/categories.ts';
+import {
+  moveSubscription,
+  renameSubscription,
+  subscriptionsForUser,
+  unsubscribe,
+} from '../../storage/subscriptions.ts';
+import { CsrfField, Layout } from '../views/layout.tsx';
+import { safeHttpUrl } from '../views/safe-url.ts';
+import { feedAdd } from './feed-add.ts';
+
+type Message = { kind: 'ok' | 'error'; text: string } | null;
+
+function field(form: Record<string, unknown>, name: string): string {
+  const v = form[name];
+  return typeof v === 'string' ? v : '';
+}
+
+function idParam(c: Context<AppEnv>): number | null {
+  const raw = c.req.param('id') ?? '';
+  return /^[0-9]{1,10}$/.test(raw) ? Number(raw) : null;
+}
+
+export async function subscriptionsPage(
+  c: Context<AppEnv>,
+  message: Message = null,
+  status: 200 | 400 | 404 = 200,
+) {
+  const deps = c.get('deps');
+  const user = c.get('user')!;
+  const tr = c.get('tr');
+  const csrf = c.get('csrfToken');
+  const [categories, subs] = await Promise.all([
+    categoriesForUser(deps.database.db, user.id),
+    subscriptionsForUser(deps.database.db, user.id),
+  ]);
+  const categoryOptions = (selected: number | null) => [
+    <option value="" selected={selected === null}>
+      {tr.t('feeds.noCategory')}
+    </option>,
+    ...categories.map((cat) => (
+      <option value={String(cat.id)} selected={selected === cat.id}>
+        {cat.name}
+      </option>
+    )),
+  ];
+  return c.html(
+    <Layout tr={tr} title={tr.t('feeds.title')} csrfToken={csrf} user={user}>
+      <h1>{tr.t('feeds.title')}</h1>
+      {message && (
+        <p
+          class={message.kind === 'error' ? 'error' : 'flash'}
+          role={message.kind === 'error' ? 'alert' : 'status'}
+        >
+          {message.text}
+        </p>
+      )}
+      <section id="add">
+        <h2>{tr.t('feeds.add')}</h2>
+        <form method="post" action="/feeds" class="stack">
+          <CsrfField token={csrf} />
+          <label>
+            {tr.t('feeds.url')}
+            <input
+              type="text"
+              name="url"
+              required
+              inputmode="url"
+              autocomplete="off"
+              placeholder="https://example.org/feed.xml"
+            />
+          </label>
+          <label>
+            {tr.t('feeds.category')}
+            <select name="category">{categoryOptions(null)}</select>
+          </label>
+          <details>
+            <summary>{tr.t('feeds.advanced')}</summary>
+            <label>
+              {tr.t('feeds.username')}
+              <input type="text" name="http_user" autocomplete="off" />
+            </label>
+            <label>
+              {tr.t('feeds.password')}
+              <input type="password" name="http_pass" autocomplete="new-password" />
+            </label>
+          </details>
+          <button type="submit">{tr.t('feeds.submit')}</button>
+        </form>
+      </section>
+      <section>
+        <h2>{tr.t('categories.title')}</h2>
+        <form method="post" action="/categories" class="inline-form">
+          <CsrfField token={csrf} />
+          <input
+            type="text"
+            name="name"
+            required
+            maxlength={200}
+            aria-label={tr.t('categories.new')}
+            placeholder={tr.t('categories.new')}
+          />
+          <button type="submit">{tr.t('categories.create')}</button>
+        </form>
+        <ul class="category-list">
+          {categories.map((cat) => (
+            <li>
+              <form method="post" action={`/categories/${cat.id}/rename`} class="inline-form">
+                <CsrfField token={csrf} />
+                <input
+                  type="text"
+                  name="name"
+                  value={cat.name}
+                  required
+                  maxlength={200}
+                  aria-label={tr.t('categories.rename')}
+                />
+                <button type="submit">{tr.t('categories.rename')}</button>
+              </form>
+              <form method="post" action={`/categories/${cat.id}/delete`} class="inline-form">
+                <CsrfField token={csrf} />
+                <button type="submit">{tr.t('categories.delete')}</button>
+              </form>
+            </li>
+          ))}
+        </ul>
+      </section>
+      <section>
+        <h2>{tr.t('nav.subscriptions')}</h2>
+        <table class="feeds">
+          <tbody>
+            {subs.map((s) => (
+              <tr data-feed={String(s.feedId)}>
+                <td>
+                  <a href={`/?s=f${s.feedId}`}>{s.title}</a>
+                  <div class="muted small">
+                    {safeHttpUrl(s.feedUrl) ?? s.feedUrl}
+                    {' · '}
+                    {tr.t('feeds.lastCheck', {
+                      date: s.lastCheckedAt ? tr.dateTime(s.lastCheckedAt) : tr.t('feeds.never'),
+                    })}
+                  </div>
+                  {s.lastError && (
+                    <div class="error small">{tr.t('feeds.lastError', { error: s.lastError })}</div>
+                  )}
+                </td>
+                <td>
+                  <form method="post" action={`/feeds/${s.feedId}/move`} class="inline-form">
+                    <CsrfField token={csrf} />
+                    <select name="category" aria-label={tr.t('feeds.category')}>
+                      {categoryOptions(s.categoryId)}
+                    </select>
+                    <button type="submit">{tr.t('feeds.move')}</button>
+                  </form>
+                </td>
+                <td>
+                  <form method="post" action={`/feeds/${s.feedId}/rename`} class="inline-form">
+                    <CsrfField token={csrf} />
+                    <input
+                      type="text"
+                      name="title"
+                      value={s.title}
+                      maxlength={300}
+                      aria-label={tr.t('feeds.rename')}
+                    />
+                    <button type="submit">{tr.t('feeds.rename')}</button>
+                  </form>
+                </td>
+                <td>
+                  <form method="post" action={`/feeds/${s.feedId}/unsubscribe`} class="inline-form">
+                    <CsrfField token={csrf} />
+                    <button type="submit">{tr.t('feeds.unsubscribe')}</button>
+                  </form>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+    </Layout>,
+    status,
+  );
+}
+
+async function categoryIdFrom(c: Context<AppEnv>, raw: string): Promise<number | null | 'invalid'> {
+  if (!raw) return null;
+  if (!/^[0-9]{1,10}$/.test(raw)) return 'invalid';
+  const cat = await categoryById(c.get('deps').database.db, c.get('user')!.id, Number(raw));
+  return cat ? cat.id : 'invalid';
+}
+
+export async function feedAddAction(c: Context<AppEnv>) {
+  const form = await c.req.parseBody();
+  const tr = c.get('tr');
+  const categoryId = await categoryIdFrom(c, field(form, 'category'));
+  if (categoryId === 'invalid') return c.notFound();
+  const user = field(form, 'http_user');
+  const pass = field(form, 'http_pass');
+  const result = await feedAdd(c.get('deps'), {
+    userId: c.get('user')!.id,
+    url: field(form, 'url'),
+    categoryId,
+    options: user || pass ? { username: user, password: pass } : {},
+  });
+  switch (result.kind) {
+    case 'added':
+      return c.redirect(`/?s=f${result.feedId}`, 303);
+    case 'already':
+      return subscriptionsPage(c, { kind: 'error', text: tr.t('feeds.already') }, 400);
+    case 'invalid-url':
+      return subscriptionsPage(c, { kind: 'error', text: tr.t('feeds.invalidUrl') }, 400);
+    case 'not-found':
+      return subscriptionsPage(
+        c,
+        { kind: 'error', text: tr.t('feeds.notFeed', { reason: result.reason }) },
+        400,
+      );
+  }
+}
+
+export async function feedMoveAction(c: Context<AppEnv>) {
+  const feedId = idParam(c);
+  const form = await c.req.parseBody();
+  const categoryId = await categoryIdFrom(c, field(form, 'category'));
+  if (feedId === null || categoryId === 'invalid') return c.notFound();
+  await moveSubscription(c.get('deps').database.db, c.get('user')!.id, feedId, categoryId);
+  return c.redirect('/subscriptions', 303);
+}
+
+export async function feedRenameAction(c: Context<AppEnv>) {
+  const feedId = idParam(c);
+  if (feedId === null) return c.notFound();
+  const title = field(await c.req.parseBody(), 'title')
+    .trim()
+    .slice(0, 300);
+  await renameSubscription(c.get('deps').database.db, c.get('user')!.id, feedId, title || null);
+  return c.redirect('/subscriptions', 303);
+}
+
+export async function feedUnsubscribeAction(c: Context<AppEnv>) {
+  const feedId = idParam(c);
+  if (feedId === null) return c.notFound();
+  await unsubscribe(c.get('deps').database.db, c.get('user')!.id, feedId);
+  return subscriptionsPage(c, { kind: 'ok', text: c.get('tr').t('feeds.unsubscribed') });
+}
+
+export async function categoryCreateAction(c: Context<AppEnv>) {
+  const name = field(await c.req.parseBody(), 'name')
+    .trim()
+    .slice(0, 200);
+  if (!name) return subscriptionsPage(c, { kind: 'error', text: c.get('tr').t('categories.empty') }, 400);
+  await ensureCategory(c.get('deps').database.db, c.get('user')!.id, name);
+  return c.redirect('/subscriptions', 303);
+}
+
+export async function categoryRenameAction(c: Context<AppEnv>) {
+  const id = idParam(c);
+  if (id === null) return c.notFound();
+  const name = field(await c.req.parseBody(), 'name')
+    .trim()
+    .slice(0, 200);
+  if (!name) return subscriptionsPage(c, { kind: 'error', text: c.get('tr').t('categories.empty') }, 400);
+  const ok = await renameCategory(c.get('deps').database.db, c.get('user')!.id, id, name);
+  if (!ok) return subscriptionsPage(c, { kind: 'error', text: c.get('tr').t('categories.exists') }, 400);
+  return c.redirect('/subscriptions', 303);
+}
+
+export async function categoryDeleteAction(c: Context<AppEnv>) {
+  const id = idParam(c);
+  if (id === null) return c.notFound();
+  await deleteCategory(c.get('deps').database.db, c.get('user')!.id, id);
+  return c.redirect('/subscriptions', 303);
+}

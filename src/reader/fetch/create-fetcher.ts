@@ -1,0 +1,441 @@
+// The HTTP fetcher: one undici Agent (keep-alive), our own redirect loop with the SSRF guard on
+// every hop, conditional GET, bounded decompression, per-host concurrency, and errors returned as
+// FetchResult values with readable messages, never thrown.
+//
+// SSRF policy: IP literals are checked before connecting; host names are checked inside the
+// socket's DNS lookup, so the address checked is the address connected to (no DNS-rebinding
+// gap). A host name is refused when ANY of its resolved addresses is blocked: a public site has
+// no reason to publish a private address next to its public ones, and refusing the whole name
+// avoids connecting to whichever address the OS happens to try first.
+
+import dns from 'node:dns';
+import { STATUS_CODES } from 'node:http';
+import type { LookupFunction } from 'node:net';
+import type { Readable } from 'node:stream';
+import { Agent, request } from 'undici';
+import type { Dispatcher } from 'undici';
+import type { FetchErrorCode, FetchOptions, FetchResult, FetchError } from '../../model/fetch-result.ts';
+import { createHostLimiter } from './host-limiter.ts';
+import { blockedAddressReason, hostToIpLiteral, parseCidrList } from './is-blocked-address.ts';
+import { ACCEPT_ENCODING, isDecodeError, readLimitedBody } from './read-limited-body.ts';
+
+export interface FetcherConfig {
+  /** CIDRs that may be reached although private (VEILLE_FETCH_ALLOW_NETWORKS). */
+  allowNetworks: string[];
+  /** Default User-Agent, e.g. 'Veille/0.1 (+https://github.com/veille)'. */
+  userAgent: string;
+  connectTimeoutMs: number;
+  /** From the request sent to the response headers; also the longest pause between body chunks. */
+  headersTimeoutMs: number;
+  /** The whole request, redirects and body included. */
+  totalTimeoutMs: number;
+  /** Decoded body size limit (also stops decompression bombs). */
+  maxBodyBytes: number;
+  maxRedirects: number;
+  /** Concurrent requests per host (host name and port). */
+  perHostLimit: number;
+}
+
+export interface FetchRequest {
+  url: string;
+  etag?: string | null;
+  lastModified?: string | null;
+  options?: FetchOptions;
+  /** Accept header; defaults to feed types first, then HTML. */
+  accept?: string;
+  /** A tighter body limit than the fetcher's maxBodyBytes for this request (e.g. favicons). */
+  maxBodyBytes?: number;
+}
+
+export interface Fetcher {
+  fetch(req: FetchRequest): Promise<FetchResult>;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_FEED_ACCEPT =
+  'application/rss+xml, application/atom+xml, application/feed+json, application/rdf+xml;q=0.9, ' +
+  'application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, text/html;q=0.7, */*;q=0.5';
+
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+const PERMANENT_STATUSES = new Set([301, 308]);
+/** Headers a feed's options may not set: the fetcher owns them. */
+const RESERVED_HEADERS = new Set([
+  'host',
+  'connection',
+  'content-length',
+  'transfer-encoding',
+  'accept-encoding',
+  'upgrade',
+  'keep-alive',
+  'te',
+  'trailer',
+]);
+const BLOCKED_CODE = 'VEILLE_BLOCKED_ADDRESS';
+
+class BlockedAddressError extends Error {
+  readonly code = BLOCKED_CODE;
+}
+
+export function createFetcher(config: FetcherConfig): Fetcher {
+  const allow = parseCidrList(config.allowNetworks);
+  const limiter = createHostLimiter(config.perHostLimit);
+
+  const guardedLookup: LookupFunction = (hostname, options, callback) => {
+    dns.lookup(hostname, { ...options, all: true }, (err, addresses) => {
+      if (err) return callback(err, '', 0);
+      for (const { address } of addresses) {
+        const reason = blockedAddressReason(address, allow);
+        if (reason) {
+          return callback(
+            new BlockedAddressError(
+              `fetch: ${hostname} resolves to ${address}, ${reason}; ${ADMIN_HINT}`,
+            ) as NodeJS.ErrnoException,
+            '',
+            0,
+          );
+        }
+      }
+      if (options.all) return callback(null, addresses);
+      const first = addresses[0];
+      if (!first)
+        return callback(
+          Object.assign(new Error(`fetch: no address for ${hostname}`), { code: 'ENOTFOUND' }),
+          '',
+          0,
+        );
+      callback(null, first.address, first.family);
+    });
+  };
+
+  const agent = new Agent({
+    connect: { timeout: config.connectTimeoutMs, lookup: guardedLookup },
+    headersTimeout: config.headersTimeoutMs,
+    bodyTimeout: config.headersTimeoutMs,
+    keepAliveTimeout: 30_000,
+  });
+
+  async function fetchOnce(req: FetchRequest): Promise<FetchResult> {
+    let url = parseHttpUrl(req.url);
+    if (typeof url === 'string') return fetchError('fetch.invalid_url', url);
+    const originalOrigin = url.origin;
+    const options = req.options ?? {};
+    const maxBodyBytes = Math.min(req.maxBodyBytes ?? config.maxBodyBytes, config.maxBodyBytes);
+
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort(new Error('fetch: total timeout'));
+    }, config.totalTimeoutMs);
+
+    let allPermanent = true;
+    let redirects = 0;
+    try {
+      for (;;) {
+        const literal = hostToIpLiteral(url.hostname);
+        if (literal) {
+          const reason = blockedAddressReason(literal, allow);
+          if (reason)
+            return fetchError('fetch.blocked_address', `fetch: ${literal} is ${reason}; ${ADMIN_HINT}`);
+        }
+
+        const headers = requestHeaders(config, req, options, url.origin === originalOrigin);
+        let release: (() => void) | null = null;
+        try {
+          release = await limiter.acquire(url.host, controller.signal);
+          let response: Dispatcher.ResponseData;
+          try {
+            response = await request(url, {
+              method: 'GET',
+              headers,
+              dispatcher: agent,
+              signal: controller.signal,
+            });
+          } catch (err) {
+            return errorResult(err, timedOut, config);
+          }
+          const { statusCode } = response;
+          const responseHeaders = flatHeaders(response.headers);
+
+          if (REDIRECT_STATUSES.has(statusCode) && responseHeaders['location']) {
+            await discard(response.body);
+            redirects++;
+            if (redirects > config.maxRedirects) {
+              return fetchError(
+                'fetch.too_many_redirects',
+                `fetch: more than ${config.maxRedirects} redirects (last to ${responseHeaders['location']})`,
+              );
+            }
+            if (!PERMANENT_STATUSES.has(statusCode)) allPermanent = false;
+            const next = parseHttpUrl(responseHeaders['location'], url);
+            if (typeof next === 'string')
+              return fetchError(
+                'fetch.invalid_url',
+                `fetch: the server redirected to an unusable URL (${next.slice('fetch: '.length)})`,
+              );
+            url = next;
+            continue;
+          }
+
+          const finalUrl = url.href;
+          if (statusCode === 304) {
+            await discard(response.body);
+            return {
+              kind: 'not-modified',
+              finalUrl,
+              etag: responseHeaders['etag'] ?? req.etag ?? null,
+              lastModified: responseHeaders['last-modified'] ?? req.lastModified ?? null,
+              headers: responseHeaders,
+            };
+          }
+          if (statusCode < 200 || statusCode > 299) {
+            await discard(response.body);
+            return {
+              kind: 'error',
+              code: 'fetch.http_status',
+              message: `fetch: the server answered ${statusCode} ${STATUS_CODES[statusCode] ?? ''}`.trimEnd(),
+              status: statusCode,
+              retryAfter: parseRetryAfter(responseHeaders['retry-after'] ?? null, Date.now()),
+            };
+          }
+
+          const declaredLength = Number(responseHeaders['content-length'] ?? NaN);
+          const encoding = responseHeaders['content-encoding'] ?? null;
+          if (!encoding && declaredLength > maxBodyBytes) {
+            response.body.on('error', () => {}).destroy();
+            return tooLarge(maxBodyBytes, statusCode);
+          }
+          let body;
+          try {
+            body = await readLimitedBody(response.body, encoding, maxBodyBytes);
+          } catch (err) {
+            if (!timedOut && isDecodeError(err)) {
+              return fetchError(
+                'fetch.decompress',
+                `fetch: the ${encoding} body could not be decoded (${(err as Error).message})`,
+                statusCode,
+              );
+            }
+            return errorResult(err, timedOut, config);
+          }
+          if (body.kind === 'too_large') return tooLarge(maxBodyBytes, statusCode);
+          if (body.kind === 'unsupported_encoding') {
+            return fetchError(
+              'fetch.decompress',
+              `fetch: the server used an unsupported content encoding "${body.encoding}"`,
+              statusCode,
+            );
+          }
+          return {
+            kind: 'ok',
+            status: statusCode,
+            body: body.bytes,
+            finalUrl,
+            permanentUrl: redirects > 0 && allPermanent ? finalUrl : null,
+            contentType: responseHeaders['content-type'] ?? null,
+            etag: responseHeaders['etag'] ?? null,
+            lastModified: responseHeaders['last-modified'] ?? null,
+            headers: responseHeaders,
+          };
+        } catch (err) {
+          return errorResult(err, timedOut, config);
+        } finally {
+          release?.();
+        }
+      }
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  return {
+    async fetch(req) {
+      try {
+        return await fetchOnce(req);
+      } catch (err) {
+        // Nothing above should throw; keep the promise of "always a FetchResult" regardless.
+        return fetchError('fetch.other', `fetch: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    },
+    async close() {
+      await agent.close();
+    },
+  };
+}
+
+const ADMIN_HINT = 'an administrator can allow it with VEILLE_FETCH_ALLOW_NETWORKS';
+
+function fetchError(code: FetchErrorCode, message: string, status: number | null = null): FetchError {
+  return { kind: 'error', code, message, status, retryAfter: null };
+}
+
+function tooLarge(maxBodyBytes: number, status: number): FetchError {
+  return fetchError(
+    'fetch.too_large',
+    `fetch: the response is larger than ${formatBytes(maxBodyBytes)}`,
+    status,
+  );
+}
+
+function formatBytes(n: number): string {
+  if (n >= 1024 * 1024) return `${+(n / (1024 * 1024)).toFixed(1)} MiB`;
+  if (n >= 1024) return `${+(n / 1024).toFixed(1)} KiB`;
+  return `${n} bytes`;
+}
+
+/** An http(s) URL, or the message explaining why `text` is not one. */
+function parseHttpUrl(text: string, base?: URL): URL | string {
+  let url: URL;
+  try {
+    url = new URL(text, base);
+  } catch {
+    return `fetch: "${text}" is not a valid URL`;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    return `fetch: only http and https URLs can be fetched, not ${url.protocol.slice(0, -1)}`;
+  }
+  if (url.hostname === '') return `fetch: "${text}" has no host`;
+  url.hash = '';
+  return url;
+}
+
+function requestHeaders(
+  config: FetcherConfig,
+  req: FetchRequest,
+  options: FetchOptions,
+  sameOrigin: boolean,
+): Record<string, string> {
+  const headers: Record<string, string> = {
+    'user-agent': options.userAgent || config.userAgent,
+    accept: req.accept ?? DEFAULT_FEED_ACCEPT,
+  };
+  for (const [name, value] of Object.entries(options.headers ?? {})) {
+    const key = name.toLowerCase();
+    if (RESERVED_HEADERS.has(key)) continue;
+    // Credentials stay with the origin they were given for.
+    if (!sameOrigin && (key === 'authorization' || key === 'cookie')) continue;
+    headers[key] = value;
+  }
+  headers['accept-encoding'] = ACCEPT_ENCODING;
+  if (sameOrigin && options.cookie) headers['cookie'] = options.cookie;
+  if (sameOrigin && (options.username || options.password)) {
+    const credentials = Buffer.from(`${options.username ?? ''}:${options.password ?? ''}`, 'utf8');
+    headers['authorization'] = `Basic ${credentials.toString('base64')}`;
+  }
+  if (req.etag) headers['if-none-match'] = req.etag;
+  if (req.lastModified) headers['if-modified-since'] = req.lastModified;
+  return headers;
+}
+
+function flatHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return out;
+}
+
+/** Throws the rest of a body away without reading much of it. */
+async function discard(body: Readable & { dump?: (opts?: { limit: number }) => Promise<void> }) {
+  body.on('error', () => {});
+  try {
+    if (body.dump) await body.dump({ limit: 64 * 1024 });
+    else body.destroy();
+  } catch {
+    // the connection is dropped instead of reused; nothing to report
+  }
+}
+
+/** Retry-After as seconds from `now`: "120" or an HTTP date. Null when absent or unreadable. */
+export function parseRetryAfter(value: string | null, now: number): number | null {
+  if (!value) return null;
+  const text = value.trim();
+  if (/^\d+$/.test(text)) return Number(text);
+  const date = Date.parse(text);
+  if (Number.isNaN(date)) return null;
+  return Math.max(0, Math.ceil((date - now) / 1000));
+}
+
+/** Maps a thrown network error to a FetchError with a readable message. */
+function errorResult(err: unknown, timedOut: boolean, config: FetcherConfig): FetchError {
+  if (timedOut) {
+    return fetchError(
+      'fetch.timeout',
+      `fetch: the request took longer than ${seconds(config.totalTimeoutMs)}`,
+    );
+  }
+  const chain: (Error & { code?: unknown; hostname?: unknown })[] = [];
+  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) chain.push(e);
+  if (err instanceof AggregateError) for (const e of err.errors) if (e instanceof Error) chain.push(e);
+  const codes = chain.map((e) => (typeof e.code === 'string' ? e.code : ''));
+  const has = (...wanted: string[]) => codes.some((c) => wanted.includes(c));
+  const first = chain[0];
+
+  const blocked = chain.find((e) => e.code === BLOCKED_CODE);
+  if (blocked) return fetchError('fetch.blocked_address', blocked.message);
+  if (has('ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME', 'EAI_NODATA', 'ENODATA')) {
+    const temporary = has('EAI_AGAIN') ? ' (temporary DNS failure)' : '';
+    return fetchError('fetch.dns', `fetch: the host name could not be resolved${temporary}`);
+  }
+  if (has('UND_ERR_CONNECT_TIMEOUT', 'ETIMEDOUT')) {
+    return fetchError('fetch.timeout', `fetch: could not connect within ${seconds(config.connectTimeoutMs)}`);
+  }
+  if (has('UND_ERR_HEADERS_TIMEOUT')) {
+    return fetchError(
+      'fetch.timeout',
+      `fetch: the server did not answer within ${seconds(config.headersTimeoutMs)}`,
+    );
+  }
+  if (has('UND_ERR_BODY_TIMEOUT')) {
+    return fetchError(
+      'fetch.timeout',
+      `fetch: the server stopped sending for ${seconds(config.headersTimeoutMs)}`,
+    );
+  }
+  if (has('ECONNREFUSED')) return fetchError('fetch.connect', 'fetch: the server refused the connection');
+  if (has('EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL', 'ENETDOWN', 'EHOSTDOWN')) {
+    return fetchError('fetch.connect', 'fetch: the server cannot be reached from here');
+  }
+  const tls = tlsMessage(codes, chain);
+  if (tls) return fetchError('fetch.tls', tls);
+  if (
+    has(
+      'ECONNRESET',
+      'EPIPE',
+      'UND_ERR_SOCKET',
+      'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
+      'ERR_STREAM_PREMATURE_CLOSE',
+    )
+  ) {
+    return fetchError('fetch.reset', 'fetch: the server closed the connection unexpectedly');
+  }
+  if (chain.some((e) => e.constructor?.name === 'HTTPParserError' || String(e.code).startsWith('HPE_'))) {
+    return fetchError('fetch.other', 'fetch: the server sent an invalid HTTP response');
+  }
+  const detail = first ? first.message : String(err);
+  return fetchError('fetch.other', detail.startsWith('fetch: ') ? detail : `fetch: ${detail}`);
+}
+
+function tlsMessage(codes: string[], chain: Error[]): string | null {
+  const has = (c: string) => codes.includes(c);
+  if (has('CERT_HAS_EXPIRED')) return 'fetch: TLS certificate expired';
+  if (has('CERT_NOT_YET_VALID')) return 'fetch: TLS certificate not yet valid';
+  if (has('DEPTH_ZERO_SELF_SIGNED_CERT') || has('SELF_SIGNED_CERT_IN_CHAIN')) {
+    return 'fetch: TLS certificate is self-signed (not trusted)';
+  }
+  if (has('ERR_TLS_CERT_ALTNAME_INVALID')) return 'fetch: TLS certificate does not match the host name';
+  if (has('UNABLE_TO_VERIFY_LEAF_SIGNATURE') || has('UNABLE_TO_GET_ISSUER_CERT_LOCALLY')) {
+    return 'fetch: TLS certificate is not signed by a trusted authority';
+  }
+  const tlsCode = codes.find((c) => /^(ERR_SSL_|ERR_TLS_|CERT_|EPROTO$)/.test(c));
+  if (tlsCode) {
+    const message = chain.find((e) => (e as Error & { code?: unknown }).code === tlsCode)?.message ?? tlsCode;
+    return `fetch: TLS error (${message})`;
+  }
+  return null;
+}
+
+function seconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
+}

@@ -1,0 +1,50 @@
+// ParsedFeed → NewEntry[]: identity keys, dates, plain-text summary, and sanitizing last.
+import { createHash } from 'node:crypto';
+import type { NewEntry } from '../../model/new-entry.ts';
+import type { ParsedEntry, ParsedFeed } from '../../model/parsed-feed.ts';
+import { htmlToText, sanitizeEntryHtml } from '../sanitize/sanitize-entry-html.ts';
+
+/** Dates further ahead than this are taken as wrong and replaced by the reception time. */
+const FUTURE_TOLERANCE_MS = 10 * 60 * 1000;
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** GUID when present, else link, else a hash of what the entry says. */
+export function identityKeyOf(entry: ParsedEntry): string {
+  if (entry.id && entry.id.trim()) return `id:${entry.id.trim()}`;
+  if (entry.link) return `link:${entry.link}`;
+  return `hash:${sha256(`${entry.title ?? ''}\u0000${entry.content ?? entry.summary ?? ''}`).slice(0, 40)}`;
+}
+
+export function entriesFromParsed(feed: ParsedFeed, input: { feedUrl: string; now: number }): NewEntry[] {
+  const feedBase = feed.link ?? input.feedUrl;
+  return feed.entries.map((e) => {
+    const base = (e as ParsedEntry & { base?: string | null }).base ?? feedBase;
+    const rawHtml = e.content ?? e.summary ?? '';
+    const content = sanitizeEntryHtml(rawHtml, { baseUrl: base });
+    const summary = htmlToText(e.summary ?? e.content ?? '', 500);
+    let dateAt = e.published ?? e.updated ?? input.now;
+    if (dateAt > input.now + FUTURE_TOLERANCE_MS) dateAt = input.now;
+    const title = (e.title ?? '').trim();
+    const enclosures = e.enclosures.filter((x) => /^https?:\/\//i.test(x.url));
+    return {
+      guidKey: identityKeyOf(e),
+      guid: e.id,
+      url: e.link && /^https?:\/\//i.test(e.link) ? e.link : null,
+      title,
+      authors: e.authors,
+      content,
+      summary,
+      publishedAt: e.published,
+      updatedAt: e.updated,
+      dateAt,
+      contentHash: sha256(JSON.stringify([title, e.link, content, enclosures])).slice(0, 32),
+      language: e.language ?? feed.language,
+      enclosures,
+      categories: e.categories,
+      thumbnail: e.image && /^https?:\/\//i.test(e.image) ? e.image : null,
+    };
+  });
+}

@@ -1,7 +1,9 @@
 // What a parser returns: pure data read from one document, no storage concerns.
 // Dates are milliseconds since the Unix epoch (UTC), or null when the document gives none.
 // Text fields (titles, names) are plain text; `summary` and `content` are HTML as published
-// (not yet sanitized: sanitizing is the last processing step), with URLs already resolved.
+// (not yet sanitized: sanitizing is the last processing step). Links, enclosures and images are
+// absolute URLs; URLs *inside* summary/content HTML are left as written and resolved by the
+// sanitizer against the entry's `base`.
 
 export type FeedFormat = 'rss' | 'rdf' | 'atom' | 'json';
 
@@ -37,6 +39,12 @@ export interface ParsedEntry {
   image: string | null;
   /** Comments page (RSS comments). */
   comments: string | null;
+  /**
+   * The base URL for relative URLs inside `content` (or `summary` when there is no content):
+   * xml:base in effect, else (RSS) the channel link, else the document URL. Optional: absent or
+   * null means "no base known".
+   */
+  base?: string | null;
 }
 
 export interface ParsedFeed {

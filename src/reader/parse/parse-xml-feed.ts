@@ -1,0 +1,894 @@
+// RSS 0.9x/2.0, RSS 1.0 (RDF) and Atom 0.3/1.0 → ParsedFeed, in one streaming pass over
+// htmlparser2's tokenizer (xmlMode, no DOM). Elements are matched by namespace URI: prefixes are
+// resolved from the xmlns declarations in scope, and an undeclared prefix is taken at its word
+// ("dc:creator" without xmlns:dc still means Dublin Core).
+//
+// Leniency: entities are decoded as HTML (so &nbsp; and &eacute; work), bare & and < stay text,
+// unclosed tags are closed by their parent's end tag, anything before the root element (BOM,
+// junk, prolog, DOCTYPE with its internal subset) is skipped. DTD entities are never expanded.
+// Depth is bounded (parse.too_deep) and nothing recurses, so hostile input stays linear.
+
+import { Parser } from 'htmlparser2';
+import { decodeHTML } from 'entities';
+import type { ParsedEntry, ParsedFeed, ParsedPerson, FeedFormat } from '../../model/parsed-feed.ts';
+import { ParseError } from './parse-error.ts';
+import { namespacePrefixForUri } from './namespace-prefix.ts';
+import { parseDate } from './parse-date.ts';
+import { escapeHtml } from './escape-html.ts';
+import { collapseWhitespace, looksLikeHtml, plainTextFromHtml } from './plain-text-from-html.ts';
+import { absoluteUrlOrNull, resolveUrl } from './resolve-url.ts';
+import { personFromText } from './person-from-text.ts';
+
+const MAX_DEPTH = 1000;
+
+const VOID_ELEMENTS = new Set([
+  'area',
+  'base',
+  'br',
+  'col',
+  'embed',
+  'hr',
+  'img',
+  'input',
+  'link',
+  'meta',
+  'source',
+  'track',
+  'wbr',
+]);
+
+/** Where the root element starts, after BOM, junk, prolog, comments and DOCTYPE. */
+export interface RootElement {
+  index: number;
+  /** Lowercased qualified name, e.g. 'rss', 'rdf:rdf', 'feed', 'html'. */
+  name: string;
+}
+
+export function findRootElement(text: string): RootElement | null {
+  let i = 0;
+  const n = text.length;
+  while (i < n) {
+    const lt = text.indexOf('<', i);
+    if (lt < 0) return null;
+    const next = text.charCodeAt(lt + 1);
+    if (next === 63 /* ? */) {
+      const end = text.indexOf('?>', lt + 2);
+      if (end < 0) return null;
+      i = end + 2;
+    } else if (text.startsWith('<!--', lt)) {
+      const end = text.indexOf('-->', lt + 4);
+      if (end < 0) return null;
+      i = end + 3;
+    } else if (next === 33 /* ! */) {
+      // DOCTYPE, possibly with an internal subset [ ... ]> whose entity values may hold '>'.
+      const close = text.indexOf('>', lt);
+      const bracket = text.indexOf('[', lt);
+      if (bracket >= 0 && (close < 0 || bracket < close)) {
+        const subsetEnd = /\]\s*>/g;
+        subsetEnd.lastIndex = bracket;
+        const m = subsetEnd.exec(text);
+        if (!m) return null;
+        i = m.index + m[0].length;
+      } else {
+        if (close < 0) return null;
+        i = close + 1;
+      }
+    } else if (isNameStart(next)) {
+      let end = lt + 1;
+      while (end < n && isNameChar(text.charCodeAt(end))) end++;
+      return { index: lt, name: text.slice(lt + 1, end).toLowerCase() };
+    } else {
+      i = lt + 1;
+    }
+  }
+  return null;
+}
+
+function isNameStart(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c > 127;
+}
+
+function isNameChar(c: number): boolean {
+  return isNameStart(c) || (c >= 48 && c <= 57) || c === 45 || c === 46 || c === 58;
+}
+
+/** Text, and markup when the element had child elements (xhtml content, raw HTML in RSS). */
+interface Collector {
+  text: string;
+  html: string;
+  childElements: number;
+  depth: number;
+  inCdata: boolean;
+  /** Offsets in `html` of the inside of a single wrapping element (the xhtml div), when there is one. */
+  wrapperStart: number;
+  wrapperEnd: number;
+  wrapperName: string | null;
+  topLevelElements: number;
+  topLevelTextAfterWrapper: boolean;
+}
+
+interface Frame {
+  /** Canonical key: 'prefix:local' with prefixes normalized by namespace URI ('' for RSS). */
+  key: string;
+  scope: ReadonlyMap<string, string>;
+  base: string | null;
+  /** True when this frame or an ancestor set xml:base. */
+  explicitBase: boolean;
+  lang: string | null;
+  collector: Collector | null;
+  onClose: ((frame: Frame, collector: Collector | null) => void) | null;
+  context: Context;
+  attribs: Record<string, string>;
+}
+
+type Context = 'document' | 'feed' | 'entry' | 'person' | 'ignore' | 'image';
+
+interface EntryDraft {
+  entry: ParsedEntry;
+  contentBase: string | null;
+  summarySet: 'none' | 'weak' | 'strong';
+  imageRank: number;
+  /** 0: RSS link or alternate link typed HTML; 1: untyped alternate; 2: other alternate; 3: none yet. */
+  linkRank: number;
+  /** A permalink guid (or an http atom:id), used as the link when there is none. */
+  guidLink: string | null;
+}
+
+interface PersonDraft {
+  name: string | null;
+  email: string | null;
+  uri: string | null;
+  role: 'author' | 'contributor' | 'other';
+}
+
+export function parseXmlFeed(text: string, root: RootElement, documentUrl: string | null): ParsedFeed {
+  const rootLocal = root.name.slice(root.name.indexOf(':') + 1);
+  let format: FeedFormat;
+  if (rootLocal === 'rss' || rootLocal === 'channel') format = 'rss';
+  else if (rootLocal === 'rdf') format = 'rdf';
+  else if (rootLocal === 'feed') format = 'atom';
+  else throw new ParseError('parse.not_a_feed', `parse: not a feed (the root element is <${root.name}>)`);
+
+  const feed: ParsedFeed = {
+    format,
+    version: null,
+    title: null,
+    link: null,
+    subtitle: null,
+    language: null,
+    updated: null,
+    image: null,
+    hubs: [],
+    self: null,
+    entries: [],
+  };
+  let feedPublished: number | null = null;
+  let feedImageRank = 99;
+  let feedLinkRank = 99;
+  let feedIdLink: string | null = null;
+  let channelLinkBase: string | null = null;
+  let subtitleRank = 99;
+  let draft: EntryDraft | null = null;
+  let draftFrame: Frame | null = null;
+  let person: PersonDraft | null = null;
+  const prefixCache = new Map<string, string>();
+  const frames: Frame[] = [];
+  const emptyScope: ReadonlyMap<string, string> = new Map();
+  let collecting: Collector | null = null;
+  let rootSeen = false;
+
+  const attr = (attribs: Record<string, string>, name: string): string | null => {
+    const raw = attribs[name];
+    if (raw === undefined) return null;
+    return raw.includes('&') ? decodeHTML(raw) : raw;
+  };
+
+  const canonicalPrefix = (uri: string): string => {
+    let prefix = prefixCache.get(uri);
+    if (prefix === undefined) {
+      prefix = namespacePrefixForUri(uri);
+      prefixCache.set(uri, prefix);
+    }
+    return prefix;
+  };
+
+  const setFeedImage = (url: string | null, rank: number, base: string | null): void => {
+    if (url && url.trim() && rank < feedImageRank) {
+      feed.image = resolveUrl(url, base);
+      feedImageRank = rank;
+    }
+  };
+
+  const setEntryImage = (url: string | null, rank: number, base: string | null): void => {
+    if (draft && url && url.trim() && rank < draft.imageRank) {
+      draft.entry.image = resolveUrl(url, base);
+      draft.imageRank = rank;
+    }
+  };
+
+  /** The base for URLs inside an RSS item: xml:base when given, else the channel link, else the document. */
+  const urlBase = (frame: Frame): string | null => {
+    if (format !== 'atom' && !frame.explicitBase && channelLinkBase) return channelLinkBase;
+    return frame.base;
+  };
+
+  const newCollector = (): Collector => ({
+    text: '',
+    html: '',
+    childElements: 0,
+    depth: 0,
+    inCdata: false,
+    wrapperStart: -1,
+    wrapperEnd: -1,
+    wrapperName: null,
+    topLevelElements: 0,
+    topLevelTextAfterWrapper: false,
+  });
+
+  const addEntryAuthor = (p: ParsedPerson | null): void => {
+    if (!draft || !p || (!p.name && !p.email && !p.uri)) return;
+    const same = draft.entry.authors.find((a) => a.name === p.name && a.email === p.email && a.uri === p.uri);
+    if (!same) draft.entry.authors.push(p);
+  };
+
+  const addCategory = (value: string | null): void => {
+    if (!draft || value === null) return;
+    const term = collapseWhitespace(value);
+    if (term && !draft.entry.categories.includes(term)) draft.entry.categories.push(term);
+  };
+
+  // Text constructs -------------------------------------------------------------------------
+
+  const contentType = (
+    attribs: Record<string, string>,
+    fallback: 'text' | 'html',
+  ): 'text' | 'html' | 'xhtml' | 'base64' => {
+    const mode = attr(attribs, 'mode');
+    if (mode) {
+      const m = mode.toLowerCase();
+      if (m === 'base64') return 'base64';
+      if (m === 'escaped') return 'html';
+      if (m === 'xml') return 'xhtml';
+    }
+    const type = attr(attribs, 'type');
+    if (!type) return fallback;
+    const t = type.trim().toLowerCase();
+    if (t === 'html' || t === 'text/html') return 'html';
+    if (t === 'xhtml' || t === 'application/xhtml+xml') return 'xhtml';
+    if (t === 'text' || t === 'text/plain') return 'text';
+    return fallback;
+  };
+
+  /** The collected element as HTML. `kind` 'rss' means "HTML unless proven otherwise". */
+  const htmlOf = (c: Collector, kind: 'text' | 'html' | 'xhtml' | 'base64' | 'rss'): string => {
+    if (c.childElements > 0) return innerMarkup(c);
+    if (kind === 'text' || kind === 'xhtml') return escapeHtml(c.text);
+    if (kind === 'base64') return decodeBase64(c.text);
+    return c.text;
+  };
+
+  const plainOf = (c: Collector, kind: 'text' | 'html' | 'xhtml' | 'base64' | 'rss'): string => {
+    if (c.childElements > 0) return collapseWhitespace(c.text);
+    if (kind === 'html') return plainTextFromHtml(c.text);
+    if (kind === 'base64') return plainTextFromHtml(decodeBase64(c.text));
+    if (kind === 'rss' && looksLikeHtml(c.text)) return plainTextFromHtml(c.text);
+    return collapseWhitespace(c.text);
+  };
+
+  const nonEmpty = (s: string): string | null => (s.trim() === '' ? null : s);
+
+  // Element handling ------------------------------------------------------------------------
+
+  /** Decide what an element means; returns the frame's collector and close handler. */
+  const openElement = (frame: Frame, attribs: Record<string, string>): void => {
+    const key = frame.key;
+    const parentContext = frames.length > 1 ? (frames[frames.length - 2]?.context ?? 'document') : 'document';
+    const collect = (onClose: (f: Frame, c: Collector) => void): void => {
+      frame.collector = newCollector();
+      collecting = frame.collector;
+      frame.onClose = (f, c) => {
+        if (c) onClose(f, c);
+      };
+    };
+
+    if (parentContext === 'document') {
+      if (rootSeen) return;
+      rootSeen = true;
+      // The root element.
+      frame.context = 'feed';
+      if (format === 'rss') {
+        const version = attr(attribs, 'version')?.trim() ?? '';
+        feed.version = rssVersion(version, rootLocal);
+      } else if (format === 'atom') {
+        const colon = root.name.indexOf(':');
+        const uri = frame.scope.get(colon < 0 ? '' : root.name.slice(0, colon)) ?? '';
+        const version = attr(attribs, 'version');
+        feed.version =
+          uri.toLowerCase().startsWith('http://purl.org/atom/ns') || version === '0.3' ? 'atom03' : 'atom10';
+      } else {
+        const uris = [...frame.scope.values()].map((u) => u.toLowerCase());
+        feed.version = uris.some((u) => u.includes('/rdf/simple/0.9')) ? 'rss090' : 'rss10';
+      }
+      if (frame.lang) feed.language = frame.lang;
+      return;
+    }
+
+    // An item swallowed by an unclosed element (<itunes:category> left open) is still an item.
+    const strayItem = key === ':item' || key === 'atom:entry';
+    if (parentContext === 'ignore' && !strayItem) {
+      frame.context = 'ignore';
+      return;
+    }
+
+    if (parentContext === 'person' && !strayItem) {
+      frame.context = 'ignore';
+      const local = key.slice(key.indexOf(':') + 1);
+      if (local === 'name' || local === 'email' || local === 'uri' || local === 'url') {
+        collect((f, c) => {
+          if (!person) return;
+          const value = nonEmpty(collapseWhitespace(c.text));
+          if (local === 'name') person.name = value;
+          else if (local === 'email') person.email = value;
+          else if (value) person.uri = resolveUrl(value, f.base);
+        });
+      }
+      return;
+    }
+
+    if (parentContext === 'image' && !strayItem) {
+      frame.context = 'ignore';
+      if (key === ':url') collect((f, c) => setFeedImage(c.text, 1, urlBase(f)));
+      return;
+    }
+
+    const inEntry = parentContext === 'entry';
+    frame.context = 'ignore';
+
+    // Structure: channel, items, people, containers.
+    switch (key) {
+      case ':channel':
+        if (!inEntry) frame.context = 'feed';
+        return;
+      case ':item':
+      case 'atom:entry': {
+        const previous = draftFrame;
+        if (previous?.onClose) {
+          // An item opened inside an unclosed item: the first one ends here.
+          const closePrevious = previous.onClose;
+          previous.onClose = null;
+          closePrevious(previous, null);
+        }
+        draftFrame = frame;
+        frame.context = 'entry';
+        const newDraft: EntryDraft = {
+          entry: {
+            id: null,
+            idIsPermalink: null,
+            title: null,
+            link: null,
+            published: null,
+            updated: null,
+            authors: [],
+            summary: null,
+            content: null,
+            enclosures: [],
+            categories: [],
+            language: frame.lang && frame.lang !== feed.language ? frame.lang : null,
+            image: null,
+            comments: null,
+            base: urlBase(frame),
+          },
+          contentBase: null,
+          summarySet: 'none',
+          imageRank: 99,
+          linkRank: 3,
+          guidLink: null,
+        };
+        draft = newDraft;
+        const about = attr(attribs, 'rdf:about');
+        if (about && about.trim()) newDraft.entry.id = about.trim();
+        frame.onClose = () => {
+          if (draft) {
+            if (draft.contentBase !== null) draft.entry.base = draft.contentBase;
+            if (draft.entry.link === null && draft.guidLink !== null) draft.entry.link = draft.guidLink;
+            feed.entries.push(draft.entry);
+          }
+          draft = null;
+          draftFrame = null;
+        };
+        return;
+      }
+      case 'media:group':
+        frame.context = inEntry ? 'entry' : 'feed';
+        return;
+      case ':image':
+        if (!inEntry) {
+          frame.context = 'image';
+          const about = attr(attribs, 'rdf:resource');
+          if (about) setFeedImage(about, 2, urlBase(frame));
+        }
+        return;
+      case 'atom:author':
+      case 'atom:contributor':
+        if (inEntry) {
+          frame.context = 'person';
+          person = {
+            name: null,
+            email: null,
+            uri: null,
+            role: key === 'atom:author' ? 'author' : 'contributor',
+          };
+          frame.onClose = () => {
+            if (person && person.role === 'author')
+              addEntryAuthor({ name: person.name, email: person.email, uri: person.uri });
+            person = null;
+          };
+        }
+        return;
+    }
+
+    // Leaf elements.
+    const rssKind = 'rss' as const;
+    switch (key) {
+      case ':title':
+      case 'atom:title': {
+        const kind = key === ':title' ? rssKind : contentType(attribs, 'text');
+        collect((_f, c) => {
+          const value = nonEmpty(plainOf(c, kind));
+          if (inEntry) {
+            if (draft) draft.entry.title = value;
+          } else feed.title = value;
+        });
+        return;
+      }
+      case ':link':
+      case 'atom:link': {
+        const href = attr(attribs, 'href');
+        if (key === ':link' && href === null) {
+          // RSS link: the URL is the text.
+          collect((f, c) => {
+            const value = c.text.trim();
+            if (!value) return;
+            if (inEntry) {
+              if (draft && draft.linkRank > 0) {
+                draft.entry.link = resolveUrl(value, urlBase(f));
+                draft.linkRank = 0;
+              }
+            } else if (feedLinkRank > 0) {
+              feed.link = resolveUrl(value, f.base);
+              feedLinkRank = 0;
+              if (format !== 'atom') channelLinkBase = absoluteUrlOrNull(feed.link);
+            }
+          });
+          return;
+        }
+        if (href === null || href.trim() === '') return;
+        const rel = (attr(attribs, 'rel') ?? 'alternate').trim().toLowerCase();
+        const type = attr(attribs, 'type')?.trim().toLowerCase() ?? null;
+        const url = resolveUrl(href, urlBase(frame));
+        if (inEntry) {
+          if (!draft) return;
+          if (rel === 'alternate') {
+            const rank = type === 'text/html' || type === 'application/xhtml+xml' ? 0 : type === null ? 1 : 2;
+            if (rank < draft.linkRank) {
+              draft.entry.link = url;
+              draft.linkRank = rank;
+            }
+          } else if (rel === 'enclosure') {
+            const length = numberOrNull(attr(attribs, 'length'));
+            if (!draft.entry.enclosures.some((e) => e.url === url)) {
+              draft.entry.enclosures.push({ url, type: type ?? null, length });
+            }
+          } else if (rel === 'replies' && type === 'text/html' && draft.entry.comments === null) {
+            draft.entry.comments = url;
+          }
+          return;
+        }
+        if (rel === 'self') {
+          if (feed.self === null) feed.self = url;
+        } else if (rel === 'hub') {
+          if (!feed.hubs.includes(url)) feed.hubs.push(url);
+        } else if (rel === 'alternate') {
+          const rank = type === 'text/html' || type === 'application/xhtml+xml' ? 1 : type === null ? 2 : 3;
+          if (rank < feedLinkRank) {
+            feed.link = url;
+            feedLinkRank = rank;
+          }
+        }
+        return;
+      }
+      case ':description':
+      case 'atom:summary':
+      case 'atom:subtitle':
+      case 'atom:tagline':
+      case 'itunes:summary':
+      case 'itunes:subtitle':
+      case 'media:description': {
+        const kind =
+          key === ':description' ? rssKind : key.startsWith('atom:') ? contentType(attribs, 'text') : 'text';
+        if (!inEntry) {
+          const rank =
+            key === ':description' || key === 'atom:subtitle' || key === 'atom:tagline'
+              ? 0
+              : key === 'itunes:subtitle'
+                ? 1
+                : 2;
+          collect((_f, c) => {
+            const value = nonEmpty(plainOf(c, kind));
+            if (value && rank < subtitleRank) {
+              feed.subtitle = value;
+              subtitleRank = rank;
+            }
+          });
+          return;
+        }
+        if (key === 'itunes:subtitle') return;
+        const strong = key === ':description' || key === 'atom:summary';
+        collect((f, c) => {
+          if (!draft) return;
+          const value = nonEmpty(htmlOf(c, kind));
+          if (value === null) return;
+          if (strong ? draft.summarySet !== 'strong' : draft.summarySet === 'none') {
+            draft.entry.summary = value;
+            draft.summarySet = strong ? 'strong' : 'weak';
+            if (draft.contentBase === null) draft.entry.base = urlBase(f);
+          }
+        });
+        return;
+      }
+      case 'content:encoded':
+      case 'atom:content':
+      case 'xhtml:body': {
+        if (!inEntry) return;
+        if (key === 'atom:content' && attr(attribs, 'src') !== null) {
+          const src = attr(attribs, 'src') ?? '';
+          if (draft && draft.entry.link === null && src.trim())
+            draft.entry.link = resolveUrl(src, urlBase(frame));
+          return;
+        }
+        const kind =
+          key === 'atom:content' ? contentType(attribs, 'text') : key.startsWith('xhtml:') ? 'xhtml' : 'html';
+        collect((f, c) => {
+          if (!draft || draft.entry.content !== null) return;
+          const value = key.startsWith('xhtml:') && c.childElements > 0 ? c.html : nonEmpty(htmlOf(c, kind));
+          if (value === null || value.trim() === '') return;
+          draft.entry.content = value;
+          draft.contentBase = urlBase(f);
+        });
+        return;
+      }
+      case ':guid':
+      case 'atom:id': {
+        if (!inEntry) {
+          if (key === 'atom:id') {
+            collect((f, c) => {
+              const value = c.text.trim();
+              if (/^https?:\/\//i.test(value)) feedIdLink = resolveUrl(value, f.base);
+            });
+          }
+          return;
+        }
+        const permaLinkAttr =
+          key === ':guid' ? attr(attribs, 'ispermalink')?.trim().toLowerCase() : undefined;
+        const isPermaLink = key === ':guid' ? permaLinkAttr !== 'false' : null;
+        collect((f, c) => {
+          if (!draft) return;
+          const value = c.text.trim();
+          if (!value) return;
+          draft.entry.id = value;
+          draft.entry.idIsPermalink = isPermaLink;
+          // A guid said to be a permalink, or any http(s) id, stands in for a missing link.
+          const usable = permaLinkAttr === 'true' || (isPermaLink !== false && /^https?:\/\//i.test(value));
+          draft.guidLink = usable ? resolveUrl(value, urlBase(f)) : null;
+        });
+        return;
+      }
+      case ':pubdate':
+      case 'atom:published':
+      case 'atom:issued':
+      case 'dcterms:issued':
+      case 'dcterms:created':
+      case 'atom:created': {
+        const rank = key === 'dcterms:created' || key === 'atom:created' ? 1 : 0;
+        collect((_f, c) => {
+          const ms = parseDate(c.text);
+          if (ms === null) return;
+          if (inEntry) {
+            if (draft && (draft.entry.published === null || rank === 0)) draft.entry.published = ms;
+          } else if (feedPublished === null || rank === 0) feedPublished = ms;
+        });
+        return;
+      }
+      case ':lastbuilddate':
+      case 'atom:updated':
+      case 'atom:modified':
+      case 'dc:date':
+      case 'dcterms:modified': {
+        collect((_f, c) => {
+          const ms = parseDate(c.text);
+          if (ms === null) return;
+          if (inEntry) {
+            if (draft) draft.entry.updated = ms;
+          } else feed.updated = ms;
+        });
+        return;
+      }
+      case ':language':
+      case 'dc:language':
+        collect((_f, c) => {
+          const value = nonEmpty(c.text.trim());
+          if (!value) return;
+          if (inEntry) {
+            if (draft && value !== feed.language) draft.entry.language = value;
+          } else feed.language = value;
+        });
+        return;
+      case ':author':
+      case 'dc:creator':
+      case 'dcterms:creator':
+      case 'itunes:author':
+      case 'dc:author': {
+        if (!inEntry) return;
+        collect((_f, c) => {
+          if (!draft) return;
+          if (c.childElements > 0) {
+            // <author><name>…</name><email>…</email></author> in RSS: an Atom person without the namespace.
+            const name = /<name(?:\s[^>]*)?>([^<]*)<\/name>/.exec(c.html)?.[1];
+            const email = /<email(?:\s[^>]*)?>([^<]*)<\/email>/.exec(c.html)?.[1];
+            if (name !== undefined || email !== undefined) {
+              addEntryAuthor({
+                name: name ? nonEmpty(collapseWhitespace(decodeHTML(name))) : null,
+                email: email ? nonEmpty(decodeHTML(email).trim()) : null,
+                uri: null,
+              });
+              return;
+            }
+          }
+          addEntryAuthor(personFromText(c.childElements > 0 ? c.text : plainOf(c, 'rss')));
+        });
+        return;
+      }
+      case ':category':
+      case 'dc:subject':
+        if (!inEntry) return;
+        collect((_f, c) => addCategory(c.text));
+        return;
+      case 'atom:category':
+        if (inEntry) addCategory(attr(attribs, 'term') || attr(attribs, 'label'));
+        return;
+      case 'itunes:category':
+        return;
+      case ':enclosure': {
+        if (!inEntry || !draft) return;
+        const url = attr(attribs, 'url');
+        if (!url || !url.trim()) return;
+        const resolved = resolveUrl(url, urlBase(frame));
+        if (draft.entry.enclosures.some((e) => e.url === resolved)) return;
+        draft.entry.enclosures.push({
+          url: resolved,
+          type: attr(attribs, 'type')?.trim() || null,
+          length: numberOrNull(attr(attribs, 'length')),
+        });
+        return;
+      }
+      case ':comments':
+        if (!inEntry) return;
+        collect((f, c) => {
+          const value = c.text.trim();
+          if (draft && value) draft.entry.comments = resolveUrl(value, urlBase(f));
+        });
+        return;
+      case 'media:thumbnail': {
+        const url = attr(attribs, 'url');
+        if (inEntry) setEntryImage(url, 0, urlBase(frame));
+        else setFeedImage(url, 4, frame.base);
+        return;
+      }
+      case 'media:content': {
+        const url = attr(attribs, 'url');
+        const medium = attr(attribs, 'medium')?.toLowerCase();
+        const type = attr(attribs, 'type')?.toLowerCase();
+        if (inEntry && (medium === 'image' || type?.startsWith('image/')))
+          setEntryImage(url, 2, urlBase(frame));
+        frame.context = inEntry ? 'entry' : 'feed';
+        return;
+      }
+      case 'itunes:image': {
+        const href = attr(attribs, 'href') ?? attr(attribs, 'url');
+        if (href) {
+          if (inEntry) setEntryImage(href, 1, urlBase(frame));
+          else setFeedImage(href, 3, frame.base);
+        } else {
+          collect((f, c) => {
+            if (inEntry) setEntryImage(c.text, 1, urlBase(f));
+            else setFeedImage(c.text, 3, f.base);
+          });
+        }
+        return;
+      }
+      case 'atom:logo':
+      case 'atom:icon':
+        if (inEntry) return;
+        collect((f, c) => setFeedImage(c.text, key === 'atom:logo' ? 0 : 5, f.base));
+        return;
+      default:
+        return;
+    }
+  };
+
+  // The streaming pass ----------------------------------------------------------------------
+
+  const parser = new Parser(
+    {
+      onopentag(name, attribs) {
+        const parent = frames[frames.length - 1];
+        if (frames.length >= MAX_DEPTH) {
+          throw new ParseError('parse.too_deep', `parse: elements nested deeper than ${MAX_DEPTH} levels`);
+        }
+        if (collecting) {
+          serializeOpen(collecting, name, attribs);
+          frames.push({
+            key: '',
+            scope: parent?.scope ?? emptyScope,
+            base: parent?.base ?? documentUrl,
+            explicitBase: parent?.explicitBase ?? false,
+            lang: parent?.lang ?? null,
+            collector: null,
+            onClose: null,
+            context: 'ignore',
+            attribs,
+          });
+          return;
+        }
+        let scope = parent?.scope ?? emptyScope;
+        let declared: Map<string, string> | null = null;
+        for (const attrName in attribs) {
+          if (attrName === 'xmlns' || attrName.startsWith('xmlns:')) {
+            if (!declared) declared = new Map(scope);
+            declared.set(attrName === 'xmlns' ? '' : attrName.slice(6), attribs[attrName] ?? '');
+          }
+        }
+        if (declared) scope = declared;
+        const colon = name.indexOf(':');
+        const prefix = colon < 0 ? '' : name.slice(0, colon);
+        const local = colon < 0 ? name : name.slice(colon + 1);
+        const uri = scope.get(prefix);
+        let ns = uri !== undefined ? canonicalPrefix(uri) : prefix;
+        // The default namespace, unknown or absent, is the document's own vocabulary.
+        if (prefix === '' && (ns === '' || ns.startsWith('{'))) ns = format === 'atom' ? 'atom' : '';
+        const xmlBase = attribs['xml:base'];
+        const parentBase = parent ? parent.base : documentUrl;
+        const base = xmlBase !== undefined ? resolveUrl(decodeIfNeeded(xmlBase), parentBase) : parentBase;
+        const xmlLang = attribs['xml:lang'];
+        const frame: Frame = {
+          key: ns + ':' + local,
+          scope,
+          base,
+          explicitBase: xmlBase !== undefined || (parent?.explicitBase ?? false),
+          lang: xmlLang !== undefined ? decodeIfNeeded(xmlLang).trim() || null : (parent?.lang ?? null),
+          collector: null,
+          onClose: null,
+          context: 'ignore',
+          attribs,
+        };
+        frames.push(frame);
+        openElement(frame, attribs);
+      },
+      onclosetag(name) {
+        const frame = frames.pop();
+        if (!frame) return;
+        if (collecting && frame.collector !== collecting) {
+          serializeClose(collecting, name);
+          return;
+        }
+        if (frame.collector) collecting = null;
+        if (frame.onClose) frame.onClose(frame, frame.collector);
+      },
+      ontext(data) {
+        const c = collecting;
+        if (!c) return;
+        const value = c.inCdata || !data.includes('&') ? data : decodeHTML(data);
+        c.text += value;
+        // Markup is only needed once the element has child elements (see serializeOpen).
+        if (c.childElements > 0) c.html += escapeHtml(value);
+        if (c.depth === 0 && c.wrapperEnd >= 0 && value.trim() !== '') c.topLevelTextAfterWrapper = true;
+      },
+      oncdatastart() {
+        if (collecting) collecting.inCdata = true;
+      },
+      oncdataend() {
+        if (collecting) collecting.inCdata = false;
+      },
+    },
+    {
+      xmlMode: true,
+      decodeEntities: false,
+      lowerCaseTags: true,
+      lowerCaseAttributeNames: true,
+      recognizeCDATA: true,
+      recognizeSelfClosing: true,
+    },
+  );
+  parser.end(root.index === 0 ? text : text.slice(root.index));
+
+  if (feed.updated === null) feed.updated = feedPublished;
+  if (feed.link === null) feed.link = feedIdLink;
+  return feed;
+}
+
+function decodeIfNeeded(value: string): string {
+  return value.includes('&') ? decodeHTML(value) : value;
+}
+
+function serializeOpen(c: Collector, qualifiedName: string, attribs: Record<string, string>): void {
+  const name = qualifiedName.slice(qualifiedName.indexOf(':') + 1);
+  if (c.childElements === 0) c.html = escapeHtml(c.text);
+  c.childElements++;
+  let tag = '<' + name;
+  for (const attrName in attribs) {
+    if (attrName === 'xmlns' || attrName.startsWith('xmlns:')) continue;
+    const value = attribs[attrName] ?? '';
+    tag += ` ${attrName}="${escapeHtml(decodeIfNeeded(value))}"`;
+  }
+  tag += '>';
+  if (c.depth === 0) {
+    c.topLevelElements++;
+    if (c.topLevelElements === 1 && c.text.trim() === '') {
+      c.html += tag;
+      c.wrapperStart = c.html.length;
+      c.wrapperName = name;
+      c.depth++;
+      return;
+    }
+  }
+  c.html += tag;
+  c.depth++;
+}
+
+function serializeClose(c: Collector, qualifiedName: string): void {
+  const name = qualifiedName.slice(qualifiedName.indexOf(':') + 1);
+  c.depth--;
+  if (!VOID_ELEMENTS.has(name)) {
+    if (c.depth === 0 && c.topLevelElements === 1 && c.wrapperStart >= 0) c.wrapperEnd = c.html.length;
+    c.html += `</${name}>`;
+  }
+}
+
+/** Markup inside the element; the xhtml wrapper div (alone at top level) is dropped. */
+function innerMarkup(c: Collector): string {
+  if (
+    c.wrapperName === 'div' &&
+    c.topLevelElements === 1 &&
+    c.wrapperStart >= 0 &&
+    c.wrapperEnd >= c.wrapperStart &&
+    !c.topLevelTextAfterWrapper
+  ) {
+    return c.html.slice(c.wrapperStart, c.wrapperEnd).trim();
+  }
+  return c.html.trim();
+}
+
+function decodeBase64(text: string): string {
+  try {
+    return Buffer.from(text.trim(), 'base64').toString('utf8');
+  } catch {
+    return text;
+  }
+}
+
+function numberOrNull(value: string | null): number | null {
+  if (value === null) return null;
+  const n = Number(value.trim());
+  return Number.isFinite(n) && n >= 0 && value.trim() !== '' ? Math.floor(n) : null;
+}
+
+function rssVersion(version: string, rootLocal: string): string {
+  if (rootLocal === 'channel') return 'rss';
+  if (version.startsWith('2')) return 'rss20';
+  if (version === '0.91') return 'rss091';
+  if (version === '0.92') return 'rss092';
+  if (version === '0.93') return 'rss093';
+  if (version === '0.94') return 'rss094';
+  if (version === '0.90' || version === '0.9') return 'rss090';
+  return version === '' ? 'rss20' : 'rss';
+}

@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { htmlToText } from './html-to-text.ts';
+import { htmlToText as reExported } from './sanitize-entry-html.ts';
+
+describe('htmlToText', () => {
+  it('drops tags, decodes entities and collapses whitespace', () => {
+    assert.equal(
+      htmlToText(
+        '  <p>Caf&eacute; &amp; <b>cr&#xE8;me</b>&nbsp;br&ucirc;l&eacute;e</p>\n\n<p>Second&#160;one</p> ',
+      ),
+      'Café & crème brûlée Second one',
+    );
+  });
+
+  it('separates words at block boundaries and line breaks, not inside inline markup', () => {
+    assert.equal(htmlToText('<p>one</p><p>two</p>three<br>four<li>five</li>'), 'one two three four five');
+    assert.equal(htmlToText('in<b>line</b> <i>x</i>y'), 'inline xy');
+  });
+
+  it('ignores scripts, styles, svg, templates and comments', () => {
+    assert.equal(
+      htmlToText('a<script>var x = "<p>no</p>";</script>b<style>p{}</style>c<svg><text>no</text></svg>d<!-- no -->e<template>no</template>'),
+      'abcde',
+    ); // prettier-ignore
+  });
+
+  it('decodes escaped markup into its text, which the UI escapes again', () => {
+    assert.equal(htmlToText('&lt;script&gt;alert(1)&lt;/script&gt;'), '<script>alert(1)</script>');
+  });
+
+  it('returns an empty string for empty or markup-only input', () => {
+    assert.equal(htmlToText(''), '');
+    assert.equal(htmlToText('<p> </p><img src="x">'), '');
+  });
+
+  it('cuts to maxLength at a word boundary with an ellipsis', () => {
+    const text = htmlToText('<p>The quick brown fox jumps over the lazy dog</p>', 20);
+    assert.equal(text, 'The quick brown fox…');
+    assert.ok(text.length <= 20);
+    assert.equal(htmlToText('<p>short</p>', 20), 'short');
+    assert.equal(htmlToText('exactly ten', 11), 'exactly ten');
+    assert.equal(htmlToText('abcdefghijklmnopqrstuvwxyz', 10), 'abcdefghi…');
+  });
+
+  it('never cuts a surrogate pair in half', () => {
+    const text = htmlToText('😀😀😀😀😀😀', 6);
+    assert.equal(text, '😀😀…');
+    assert.doesNotMatch(text, /[\uD800-\uDBFF](?![\uDC00-\uDFFF])/);
+  });
+
+  it('stops early on a huge document when only a summary is wanted', () => {
+    const huge = '<p>' + 'word '.repeat(2_000_000) + '</p>';
+    const started = performance.now();
+    const summary = htmlToText(huge, 200);
+    const elapsed = performance.now() - started;
+    assert.ok(summary.length <= 200 && summary.endsWith('…'));
+    assert.ok(elapsed < 200, `took ${elapsed.toFixed(1)} ms`);
+  });
+
+  it('is also exported next to sanitizeEntryHtml', () => {
+    assert.equal(reExported('<b>x</b>'), 'x');
+  });
+});

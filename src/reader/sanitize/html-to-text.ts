@@ -1,0 +1,90 @@
+// HTML → the plain text a reader would see, for row summaries and titles: tags dropped, entities
+// decoded, code and foreign markup ignored, whitespace collapsed. Streams through htmlparser2
+// without building a DOM, and stops reading once it has enough text for `maxLength`.
+
+import { Parser } from 'htmlparser2';
+
+/** Elements whose content is not text a reader sees. */
+const HIDDEN: ReadonlySet<string> = new Set([
+  'script',
+  'style',
+  'svg',
+  'math',
+  'template',
+  'noscript',
+  'head',
+  'title',
+  'iframe',
+  'object',
+  'select',
+  'textarea',
+]);
+
+/** Elements that separate words: a space is put at their edges. */
+const BREAKING: ReadonlySet<string> = new Set([
+  'address', 'article', 'aside', 'blockquote', 'br', 'caption', 'dd', 'details', 'div', 'dl', 'dt',
+  'figcaption', 'figure', 'footer', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'hr', 'img', 'li',
+  'main', 'nav', 'ol', 'p', 'pre', 'section', 'summary', 'table', 'td', 'th', 'tr', 'ul',
+]); // prettier-ignore
+
+const CHUNK = 16 * 1024;
+const ELLIPSIS = '…';
+
+/**
+ * Plain text of `html`, whitespace collapsed to single spaces and trimmed. With `maxLength`, the
+ * text is cut to at most that many characters (at a word boundary when one is near), ending in "…".
+ */
+export function htmlToText(html: string, maxLength?: number): string {
+  const limit = maxLength === undefined ? Infinity : Math.max(0, Math.floor(maxLength));
+  let text = '';
+  let pendingSpace = false;
+  let hiddenDepth = 0;
+  let enough = false;
+
+  const append = (piece: string): void => {
+    const collapsed = piece.replace(/\s+/g, ' ');
+    if (collapsed === '') return;
+    if (collapsed.startsWith(' ')) pendingSpace = true;
+    const body = collapsed.trim();
+    if (body === '') return;
+    if (pendingSpace && text !== '') text += ' ';
+    text += body;
+    pendingSpace = collapsed.endsWith(' ');
+    if (text.length > limit) enough = true;
+  };
+
+  const parser = new Parser(
+    {
+      onopentag(name) {
+        if (HIDDEN.has(name)) hiddenDepth++;
+        else if (BREAKING.has(name)) pendingSpace = true;
+      },
+      onclosetag(name) {
+        if (HIDDEN.has(name)) hiddenDepth = Math.max(0, hiddenDepth - 1);
+        else if (BREAKING.has(name)) pendingSpace = true;
+      },
+      ontext(piece) {
+        if (hiddenDepth === 0 && !enough) append(piece);
+      },
+    },
+    { decodeEntities: true },
+  );
+  for (let start = 0; start < html.length && !enough; start += CHUNK) {
+    parser.write(html.slice(start, start + CHUNK));
+  }
+  if (!enough) parser.end();
+
+  return text.length > limit ? truncated(text, limit) : text;
+}
+
+function truncated(text: string, limit: number): string {
+  if (limit === 0) return '';
+  if (limit === 1) return ELLIPSIS;
+  let cut = text.slice(0, limit - 1);
+  // Do not leave half of a surrogate pair.
+  if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1);
+  const atWordEnd = text[cut.length] === ' ';
+  const lastSpace = cut.lastIndexOf(' ');
+  if (!atWordEnd && lastSpace >= Math.floor(limit * 0.6)) cut = cut.slice(0, lastSpace);
+  return cut.trimEnd() + ELLIPSIS;
+}

@@ -399,3 +399,23 @@ test(
     assert.ok(parsed > 350, `only ${parsed} feeds parsed`);
   },
 );
+
+test('a gzip body sent without Content-Encoding is unwrapped', async () => {
+  const { gzipSync } = await import('node:zlib');
+  const xml =
+    '<?xml version="1.0"?><rss version="2.0"><channel><title>Zipped</title><item><title>A</title></item></channel></rss>';
+  const feed = parseFeedBytes(gzipSync(Buffer.from(xml)), {
+    url: null,
+    contentType: 'application/octet-stream',
+  });
+  assert.equal(feed.title, 'Zipped');
+  assert.equal(feed.entries.length, 1);
+  assert.throws(
+    () =>
+      parseFeedBytes(Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 1, 2, 3, 4, 5, 6, 7, 8, 9]), {
+        url: null,
+        contentType: null,
+      }),
+    /parse: the body is gzip data that cannot be decompressed/,
+  );
+});

@@ -1,6 +1,7 @@
 // Text or bytes of a feed document → ParsedFeed. The format is read from the content (JSON Feed
 // when it starts with `{`, else RSS/RDF/Atom from the root element), never from the content type.
 
+import { gunzipSync } from 'node:zlib';
 import type { ParsedFeed } from '../../model/parsed-feed.ts';
 import { decodeFeedBytes } from '../decode/decode-feed-bytes.ts';
 import { ParseError } from './parse-error.ts';
@@ -39,8 +40,27 @@ export function parseFeedBytes(
   bytes: Uint8Array,
   options: { url: string | null; contentType: string | null },
 ): ParsedFeed {
-  const { text } = decodeFeedBytes(bytes, options.contentType);
+  const { text } = decodeFeedBytes(gunzippedIfGzip(bytes), options.contentType);
   return parseFeed(text, { url: options.url });
+}
+
+/** Largest feed accepted after un-gzipping a body that was gzipped without saying so. */
+const MAX_GUNZIPPED_BYTES = 64 * 1024 * 1024;
+
+/** Some servers send a gzip file as the body without Content-Encoding: unwrap it (bounded). */
+function gunzippedIfGzip(bytes: Uint8Array): Uint8Array {
+  if (bytes.length < 18 || bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes;
+  try {
+    return gunzipSync(bytes, { maxOutputLength: MAX_GUNZIPPED_BYTES });
+  } catch (err) {
+    const tooLarge = (err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE';
+    throw new ParseError(
+      'parse.invalid',
+      tooLarge
+        ? 'parse: the gzipped body is too large once decompressed'
+        : 'parse: the body is gzip data that cannot be decompressed',
+    );
+  }
 }
 
 function embeddedFeedRoot(text: string, from: number): RootElement | null {

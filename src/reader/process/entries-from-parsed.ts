@@ -21,7 +21,7 @@ export function identityKeyOf(entry: ParsedEntry): string {
 export function entriesFromParsed(feed: ParsedFeed, input: { feedUrl: string; now: number }): NewEntry[] {
   const feedBase = feed.link ?? input.feedUrl;
   return feed.entries.map((e) => {
-    const base = (e as ParsedEntry & { base?: string | null }).base ?? feedBase;
+    const base = e.base ?? feedBase;
     const rawHtml = e.content ?? e.summary ?? '';
     const content = sanitizeEntryHtml(rawHtml, { baseUrl: base });
     const summary = htmlToText(e.summary ?? e.content ?? '', 500);

@@ -125,12 +125,13 @@ describe('web app (in-process)', () => {
     assert.equal(stolen.res.status, 403);
   });
 
-  test('pages carry a strict Content-Security-Policy and no-referrer', async () => {
+  test('pages carry a strict Content-Security-Policy, a doctype, and send no referrer to other sites', async () => {
     const res = await t.app.request('http://localhost/login');
     assert.match(res.headers.get('content-security-policy') ?? '', /script-src 'self'/);
     assert.doesNotMatch(res.headers.get('content-security-policy') ?? '', /unsafe-inline/);
-    assert.equal(res.headers.get('referrer-policy'), 'no-referrer');
+    assert.equal(res.headers.get('referrer-policy'), 'same-origin');
     assert.equal(res.headers.get('x-content-type-options'), 'nosniff');
+    assert.match(await res.text(), /^<!DOCTYPE html><html lang="en">/);
   });
 
   test('subscribe, read, and keep users apart', async () => {

@@ -1,5 +1,7 @@
 // createServer(deps) → the Hono app. Listening lives in cli/serve.ts; tests call app.request().
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import type { AppDeps, AppEnv } from './app-env.ts';
@@ -26,11 +28,17 @@ import { feedIcon } from '../storage/feeds.ts';
 import { feedsDueForRefresh } from '../storage/feeds.ts';
 import { subscriptionForFeed } from '../storage/subscriptions.ts';
 
-const PUBLIC_DIR = fileURLToPath(new URL('../../public/', import.meta.url));
+// public/ seen from the sources (src/http/) or from the bundle (dist/).
+const PUBLIC_DIR =
+  ['../public/', '../../public/']
+    .map((rel) => fileURLToPath(new URL(rel, import.meta.url)))
+    .find((dir) => existsSync(join(dir, 'style.css'))) ??
+  fileURLToPath(new URL('../../public/', import.meta.url));
 const STATIC_TYPES: Record<string, string> = {
   'app.js': 'text/javascript; charset=utf-8',
   'app.js.map': 'application/json',
   'style.css': 'text/css; charset=utf-8',
+  'icon.svg': 'image/svg+xml',
 };
 
 const requireUser: MiddlewareHandler<AppEnv> = async (c, next) => {
@@ -64,6 +72,7 @@ export function createServer(deps: AppDeps): Hono<AppEnv> {
       return c.notFound();
     }
   });
+  app.get('/favicon.ico', (c) => c.redirect('/static/icon.svg', 301));
   app.get('/healthz', (c) => c.json({ ok: true }));
 
   app.use('*', sessionMiddleware());

@@ -2,11 +2,11 @@
 // `postgres://…`. Returns a Kysely instance plus the dialect, the only place that differs.
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { Schema } from './schema.ts';
 import { migrateToLatest } from './migrate.ts';
+import { openSqliteConnection } from './sqlite-connection.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -55,12 +55,7 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
   } else {
     const file = url.startsWith('sqlite:') ? url.slice('sqlite:'.length) : url;
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-    const sqlite = new SqliteDatabase(file);
-    sqlite.pragma('journal_mode = WAL');
-    sqlite.pragma('synchronous = NORMAL');
-    sqlite.pragma('foreign_keys = ON');
-    sqlite.pragma('busy_timeout = 10000');
-    sqlite.defaultSafeIntegers(false);
+    const sqlite = await openSqliteConnection(file);
     const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: sqlite }) });
     database = { db, dialect: 'sqlite', close: () => db.destroy() };
   }

@@ -14,7 +14,10 @@ function sameToken(a: string, b: string): boolean {
 
 function originAllowed(c: Context<AppEnv>): boolean {
   const origin = c.req.header('origin');
-  if (!origin || origin === 'null') return origin !== 'null';
+  if (!origin) return true;
+  // Some browsers send `Origin: null` on same-origin posts under a strict referrer policy; the
+  // Fetch Metadata header says whether the request really came from our own pages.
+  if (origin === 'null') return c.req.header('sec-fetch-site') === 'same-origin';
   const own = new URL(c.req.url).origin;
   const base = c.get('deps').config.baseUrl;
   return origin === own || (base !== null && origin === new URL(base).origin);

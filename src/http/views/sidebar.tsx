@@ -39,7 +39,11 @@ export function Sidebar(props: SidebarProps) {
     (s) => s.categoryId === null || !props.categories.some((c) => c.id === s.categoryId),
   );
   const feedLink = (s: SubscriptionView) => (
-    <li class={isCurrent({ kind: 'feed', id: s.feedId })} data-feed={s.feedId}>
+    <li
+      class={isCurrent({ kind: 'feed', id: s.feedId })}
+      data-feed={s.feedId}
+      data-main={s.priority >= 1 ? '1' : '0'}
+    >
       <a
         href={`/?s=f${s.feedId}${q}`}
         title={s.lastError ? tr.t('feeds.lastError', { error: s.lastError }) : undefined}

@@ -74,13 +74,20 @@ export async function ingestEntries(
       for (const r of dead) tombstoned.add(r.guid_key);
     }
 
-    const fresh = entries
-      .filter((e) => !existing.has(e.guidKey) && !tombstoned.has(e.guidKey))
-      .sort((a, b) => a.dateAt - b.dateAt);
-    const changed = entries.filter((e) => {
+    let fresh = entries.filter((e) => !existing.has(e.guidKey) && !tombstoned.has(e.guidKey));
+    // Some feeds give an item a new GUID at every fetch. An unknown GUID whose link and title
+    // are those of a stored entry is that entry again: update it in place, never duplicate it.
+    const sameAs = await entriesWithSameLinkAndTitle(trx, input.feedId, fresh);
+    fresh = fresh.filter((e) => !sameAs.has(e)).sort((a, b) => a.dateAt - b.dateAt);
+    const changed: { entry: NewEntry; guidKey: string }[] = [];
+    for (const e of entries) {
       const old = existing.get(e.guidKey);
-      return old !== undefined && old.content_hash !== e.contentHash;
-    });
+      if (old !== undefined && old.content_hash !== e.contentHash)
+        changed.push({ entry: e, guidKey: e.guidKey });
+    }
+    for (const [e, old] of sameAs) {
+      if (old.content_hash !== e.contentHash) changed.push({ entry: e, guidKey: old.guid_key });
+    }
 
     const insertedIds: number[] = [];
     if (fresh.length) {
@@ -104,16 +111,44 @@ export async function ingestEntries(
         .where('feed_id', '=', input.feedId)
         .execute();
     }
-    for (const e of changed) {
+    for (const { entry, guidKey } of changed) {
       await trx
         .updateTable('entries')
-        .set(entryColumns(e))
+        .set(entryColumns(entry))
         .where('feed_id', '=', input.feedId)
-        .where('guid_key', '=', e.guidKey)
+        .where('guid_key', '=', guidKey)
         .execute();
     }
     return { inserted: fresh.length, updated: changed.length, insertedIds };
   });
+}
+
+/** Unknown entries that are a stored entry under a new GUID: same link and same title. */
+async function entriesWithSameLinkAndTitle(
+  trx: Transaction<Schema>,
+  feedId: number,
+  candidates: NewEntry[],
+): Promise<Map<NewEntry, { guid_key: string; content_hash: string }>> {
+  const found = new Map<NewEntry, { guid_key: string; content_hash: string }>();
+  const withUrl = candidates.filter((e) => e.url !== null);
+  for (let i = 0; i < withUrl.length; i += CHUNK) {
+    const chunk = withUrl.slice(i, i + CHUNK);
+    const rows = await trx
+      .selectFrom('entries')
+      .select(['guid_key', 'url', 'title', 'content_hash'])
+      .where('feed_id', '=', feedId)
+      .where(
+        'url',
+        'in',
+        chunk.map((e) => e.url!),
+      )
+      .execute();
+    for (const e of chunk) {
+      const match = rows.find((r) => r.url === e.url && r.title === e.title);
+      if (match) found.set(e, match);
+    }
+  }
+  return found;
 }
 
 function entryColumns(e: NewEntry) {

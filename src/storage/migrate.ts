@@ -2,10 +2,12 @@
 import { Migrator, type Kysely, type Migration } from 'kysely';
 import type { Dialect } from './database.ts';
 import { migration001Initial } from './migrations/001-initial.ts';
+import { migration002EntriesUrlIndex } from './migrations/002-entries-url-index.ts';
 
 export function migrationsFor(dialect: Dialect): Record<string, Migration> {
   return {
     '001-initial': migration001Initial(dialect),
+    '002-entries-url-index': migration002EntriesUrlIndex,
   };
 }
 

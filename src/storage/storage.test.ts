@@ -451,6 +451,47 @@ for (const kind of testDatabaseKinds()) {
       assert.equal(seen.length, 0);
     });
 
+    test('an entry whose GUID churns while link and title stay is updated, not duplicated', async () => {
+      const u = await newUser('lea');
+      const f = await findOrCreateFeed(database.db, {
+        url: 'https://churn.example/feed',
+        options: {},
+        userId: u.id,
+        title: 'C',
+        now: NOW,
+      });
+      await subscribe(database.db, { userId: u.id, feedId: f.id, categoryId: null, now: NOW });
+      const same = { url: 'https://churn.example/post', title: 'Same post' };
+      await ingestEntries(database.db, { feedId: f.id, entries: [entry('guid-1', same)], now: NOW });
+      const second = await ingestEntries(database.db, {
+        feedId: f.id,
+        entries: [entry('guid-2', { ...same, content: '<p>edited</p>', contentHash: 'edited' })],
+        now: NOW + 1000,
+      });
+      assert.deepEqual([second.inserted, second.updated], [0, 1]);
+      // Same link, another title: another article (some feeds link every item to their home page).
+      const other = await ingestEntries(database.db, {
+        feedId: f.id,
+        entries: [entry('guid-3', { url: same.url, title: 'Another post' })],
+        now: NOW + 2000,
+      });
+      assert.equal(other.inserted, 1);
+      const rows = await entriesForStream(database.db, {
+        userId: u.id,
+        stream: { kind: 'feed', id: f.id },
+        state: 'all',
+        limit: 10,
+      });
+      assert.deepEqual(
+        rows.map((r) => [r.title, r.content]),
+        [
+          ['Another post', '<p>guid-3</p>'],
+          ['Same post', '<p>edited</p>'],
+        ],
+      );
+      assert.equal(await unreadOf(u.id, f.id), 2);
+    });
+
     test('concurrent ingests of different feeds get distinct increasing ids', async () => {
       const u = await newUser('kim');
       const feeds = await Promise.all(

@@ -3,11 +3,13 @@ import { Migrator, type Kysely, type Migration } from 'kysely';
 import type { Dialect } from './database.ts';
 import { migration001Initial } from './migrations/001-initial.ts';
 import { migration002EntriesUrlIndex } from './migrations/002-entries-url-index.ts';
+import { migration003RefreshEngine } from './migrations/003-refresh-engine.ts';
 
 export function migrationsFor(dialect: Dialect): Record<string, Migration> {
   return {
     '001-initial': migration001Initial(dialect),
     '002-entries-url-index': migration002EntriesUrlIndex,
+    '003-refresh-engine': migration003RefreshEngine(dialect),
   };
 }
 

@@ -55,6 +55,24 @@ export interface FeedsTable {
   error_count: number;
   next_check_at: number;
   created_at: number;
+  /** Per-feed bounds of the interval between checks (null: the global ones). */
+  min_interval_s: number | null;
+  max_interval_s: number | null;
+  /** Why the next check is at next_check_at (shown on the feed's page). */
+  next_check_reason: string | null;
+  last_new_entries: number | null;
+  last_updated_entries: number | null;
+  last_duration_ms: number | null;
+  /** Set when the server answered 410 Gone: the feed is no longer checked. */
+  gone_at: number | null;
+  /** Worker that holds the feed, until lease_until (PostgreSQL scale-out). */
+  lease_owner: string | null;
+  lease_until: number | null;
+  websub_hub: string | null;
+  websub_topic: string | null;
+  websub_secret: string | null;
+  websub_lease_until: number | null;
+  websub_last_push_at: number | null;
 }
 
 export interface SubscriptionsTable {
@@ -134,6 +152,17 @@ export interface ReadHorizonLogTable {
   created_at: number;
 }
 
+export interface RetentionPoliciesTable {
+  id: Generated<number>;
+  user_id: number | null;
+  scope: 'global' | 'user' | 'category' | 'feed';
+  scope_id: number | null;
+  keep_max: number | null;
+  keep_min: number | null;
+  keep_days: number | null;
+  keep_unread: number | null;
+}
+
 export interface EntryIdClockTable {
   id: number;
   last_id: number;
@@ -152,6 +181,7 @@ export interface Schema {
   entry_labels: EntryLabelsTable;
   read_horizon_log: ReadHorizonLogTable;
   entry_id_clock: EntryIdClockTable;
+  retention_policies: RetentionPoliciesTable;
 }
 
 export type User = Selectable<UsersTable>;

@@ -6,16 +6,20 @@ import { parseCommand } from './cli/parse.ts';
 import { refreshCommand } from './cli/refresh.ts';
 import { serveCommand } from './cli/serve.ts';
 import { userAddCommand } from './cli/user-add.ts';
+import { workerCommand } from './cli/worker.ts';
+import { purgeCommand } from './cli/purge.ts';
 import { CliError } from './cli/user-for-command.ts';
 
 const USAGE = `Usage: veille COMMAND [options]
 
 Commands:
-  serve [--no-refresh]                       run the web server (and the refresh scheduler)
+  serve [--no-refresh]                       run the web server (and refresh due feeds, unless --no-refresh)
+  worker [--concurrency N]                   refresh due feeds without the web server (any number, sharing the database)
   refresh [--user NAME] [--force] [--json]   refresh due feeds now (--force: every feed), print a summary
   user add NAME [--password P] [--admin]     create a user (password read from stdin when not given)
   import [--user NAME] FILE.opml             subscribe to the feeds of an OPML file (fetched at the next refresh)
   export [--user NAME]                       print the subscriptions as OPML
+  purge [--json]                             delete old entries now, as the retention policies say
   parse --json FILE_OR_URL...                print what Veille reads in feeds, one JSON line per input
   config                                     print the configuration options (environment variables)
 
@@ -40,6 +44,17 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
           options: { 'no-refresh': { type: 'boolean', default: false } },
         });
         return await serveCommand(config, { refresh: !values['no-refresh'] });
+      }
+      case 'worker': {
+        const { values } = parseArgs({ args: rest, options: { concurrency: { type: 'string' } } });
+        const raw = values.concurrency;
+        const concurrency = raw === undefined ? undefined : Number(raw);
+        if (
+          concurrency !== undefined &&
+          (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 1000)
+        )
+          throw new CliError(`worker: --concurrency must be a whole number from 1 to 1000, got "${raw}"`);
+        return await workerCommand(config, { concurrency });
       }
       case 'refresh': {
         const { values } = parseArgs({
@@ -71,6 +86,10 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
           options: { user: { type: 'string' } },
         });
         return await importCommand(config, positionals[0], { user: values.user });
+      }
+      case 'purge': {
+        const { values } = parseArgs({ args: rest, options: { json: { type: 'boolean', default: false } } });
+        return await purgeCommand(config, { json: values.json! });
       }
       case 'export': {
         const { values } = parseArgs({ args: rest, options: { user: { type: 'string' } } });

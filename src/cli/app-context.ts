@@ -29,9 +29,14 @@ export function fetcherFor(config: Config): Fetcher {
   });
 }
 
+/** The database the configuration names (URL and, on PostgreSQL, schema), migrated. */
+export function openConfiguredDatabase(config: Config): Promise<Database> {
+  return openDatabase(config.databaseUrl, config.databaseSchema ? { schema: config.databaseSchema } : {});
+}
+
 export async function openAppContext(config: Config): Promise<AppContext> {
   const log = createLogger(config.logLevel);
-  const database = await openDatabase(config.databaseUrl);
+  const database = await openConfiguredDatabase(config);
   const fetcher = fetcherFor(config);
   return {
     config,
@@ -43,7 +48,8 @@ export async function openAppContext(config: Config): Promise<AppContext> {
       fetcher,
       log,
       now: () => Date.now(),
-      intervalMs: config.refreshIntervalMinutes * 60_000,
+      minIntervalMs: config.refreshIntervalMinutes * 60_000,
+      maxIntervalMs: config.refreshMaxIntervalMinutes * 60_000,
     },
     async close() {
       await fetcher.close();

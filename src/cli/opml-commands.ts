@@ -6,7 +6,7 @@ import { exportOpml } from '../reader/opml/export-opml.ts';
 import { parseOpml } from '../reader/opml/parse-opml.ts';
 import { normalizeFeedUrl } from '../http/ui/feed-add.ts';
 import { categoriesForUser, ensureCategory } from '../storage/categories.ts';
-import { openDatabase } from '../storage/database.ts';
+import { openConfiguredDatabase } from './app-context.ts';
 import { findOrCreateFeed } from '../storage/feeds.ts';
 import { subscribe, subscriptionForFeed, subscriptionsForUser } from '../storage/subscriptions.ts';
 import { CliError, userForCommand } from './user-for-command.ts';
@@ -21,7 +21,7 @@ export async function importCommand(config: Config, file: string | undefined, fl
     throw new CliError(`import: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
   }
   const doc = parseOpml(decodeFeedBytes(bytes, null).text);
-  const database = await openDatabase(config.databaseUrl);
+  const database = await openConfiguredDatabase(config);
   try {
     const user = await userForCommand(database.db, flags.user);
     let added = 0;
@@ -66,7 +66,7 @@ export async function importCommand(config: Config, file: string | undefined, fl
 }
 
 export async function exportCommand(config: Config, flags: { user?: string }) {
-  const database = await openDatabase(config.databaseUrl);
+  const database = await openConfiguredDatabase(config);
   try {
     const user = await userForCommand(database.db, flags.user);
     const [categories, subs] = await Promise.all([

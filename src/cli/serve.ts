@@ -1,16 +1,18 @@
-// veille serve [--no-refresh]: the web server, plus the refresh scheduler unless --no-refresh.
+// veille serve [--no-refresh]: the web server, plus the refresh loop of `veille worker` unless
+// --no-refresh (then refreshes are left to `veille worker` processes sharing the database).
 import { randomBytes } from 'node:crypto';
 import { serve as listen } from '@hono/node-server';
 import type { Config } from '../config/config.ts';
 import { createServer } from '../http/server.tsx';
-import { refreshFeeds } from '../refresh/refresh-feeds.ts';
-import { startScheduler } from '../refresh/scheduler.ts';
-import { feedById } from '../storage/feeds.ts';
+import { refreshFeedsById, runWorker, workerOwnerId } from '../refresh/worker.ts';
 import { countUsers } from '../storage/users.ts';
 import { openAppContext } from './app-context.ts';
 
 export async function serveCommand(config: Config, flags: { refresh: boolean }): Promise<number> {
   const ctx = await openAppContext(config);
+  const refreshDeps = { ...ctx.refreshDeps, database: ctx.database };
+  const owner = workerOwnerId();
+  const leaseMs = config.refreshLeaseSeconds * 1000;
   const setupCode = { value: null as string | null };
   if ((await countUsers(ctx.database.db)) === 0) {
     setupCode.value = randomBytes(6).toString('hex');
@@ -27,15 +29,18 @@ export async function serveCommand(config: Config, flags: { refresh: boolean }):
     log: ctx.log,
     now: () => Date.now(),
     setupCode,
-    refreshFeedIds: async (ids) => {
-      const feeds = (await Promise.all(ids.map((id) => feedById(ctx.database.db, id)))).filter(
-        (f) => f !== undefined,
-      );
-      return refreshFeeds(ctx.refreshDeps, feeds, config.fetchConcurrency);
-    },
+    refreshFeedIds: (ids) =>
+      refreshFeedsById(refreshDeps, { owner, ids, leaseMs, concurrency: config.fetchConcurrency }),
   });
-  const scheduler = flags.refresh
-    ? startScheduler(ctx.refreshDeps, { tickMs: 60_000, concurrency: config.fetchConcurrency })
+  const stopRefresh = new AbortController();
+  const refreshLoop = flags.refresh
+    ? runWorker(refreshDeps, {
+        owner,
+        concurrency: config.fetchConcurrency,
+        leaseMs,
+        pollMs: config.refreshPollSeconds * 1000,
+        signal: stopRefresh.signal,
+      }).catch((err) => ctx.log.error('serve: refresh loop failed', { error: String(err) }))
     : null;
   const server = listen({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     ctx.log.info('serve: listening', { address: info.address, port: info.port });
@@ -50,7 +55,8 @@ export async function serveCommand(config: Config, flags: { refresh: boolean }):
   });
   ctx.log.info('serve: stopping');
   await new Promise<void>((resolve) => server.close(() => resolve()));
-  await scheduler?.stop();
+  stopRefresh.abort();
+  await refreshLoop;
   await ctx.close();
   return 0;
 }

@@ -3,7 +3,7 @@
 import { createInterface } from 'node:readline';
 import type { Config } from '../config/config.ts';
 import { hashPassword, MIN_PASSWORD_LENGTH, USERNAME_PATTERN } from '../lib/passwords.ts';
-import { openDatabase } from '../storage/database.ts';
+import { openConfiguredDatabase } from './app-context.ts';
 import { createUser, userByName } from '../storage/users.ts';
 import { CliError } from './user-for-command.ts';
 
@@ -29,7 +29,7 @@ export async function userAddCommand(
   if (password.length < MIN_PASSWORD_LENGTH) {
     throw new CliError(`user add: the password must be at least ${MIN_PASSWORD_LENGTH} characters long`);
   }
-  const database = await openDatabase(config.databaseUrl);
+  const database = await openConfiguredDatabase(config);
   try {
     if (await userByName(database.db, name))
       throw new CliError(`user add: a user named "${name}" already exists`);

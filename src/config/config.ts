@@ -8,13 +8,17 @@ export interface Config {
   host: string;
   dataDir: string;
   databaseUrl: string;
+  databaseSchema: string | null;
   baseUrl: string | null;
   testDatabaseUrl: string | null;
   fetchAllowNetworks: string[];
   refreshIntervalMinutes: number;
+  refreshMaxIntervalMinutes: number;
   fetchConcurrency: number;
   fetchPerHost: number;
   fetchTimeoutSeconds: number;
+  refreshLeaseSeconds: number;
+  refreshPollSeconds: number;
   fetchMaxBytes: number;
   userAgent: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
@@ -33,6 +37,19 @@ function integer(name: string, min: number, max: number) {
     const n = Number(raw);
     if (!Number.isInteger(n) || n < min || n > max) {
       throw new ConfigError(`config: ${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
+    }
+    return n;
+  };
+}
+
+/** A number of seconds, fractions allowed (`0.5`). */
+function seconds(name: string, min: number, max: number) {
+  return (raw: string): number => {
+    const n = Number(raw);
+    if (!/^\d+(\.\d+)?$/.test(raw.trim()) || !Number.isFinite(n) || n < min || n > max) {
+      throw new ConfigError(
+        `config: ${name} must be a number of seconds from ${min} to ${max}, got "${raw}"`,
+      );
     }
     return n;
   };
@@ -74,6 +91,20 @@ export const OPTIONS = [
     parse: (raw) => raw,
   }),
   spec({
+    key: 'databaseSchema',
+    env: 'VEILLE_DATABASE_SCHEMA',
+    default: '',
+    doc: "PostgreSQL only: the schema Veille's tables live in (created if missing; lower-case letters, digits and `_`). Empty: the database's default search path (usually `public`). Lets several instances, or tests, share one database.",
+    parse: (raw) => {
+      if (!raw) return null;
+      if (!/^[a-z_][a-z0-9_]*$/.test(raw))
+        throw new ConfigError(
+          `config: VEILLE_DATABASE_SCHEMA must be lower-case letters, digits and _, got "${raw}"`,
+        );
+      return raw;
+    },
+  }),
+  spec({
     key: 'baseUrl',
     env: 'VEILLE_BASE_URL',
     default: '',
@@ -111,8 +142,15 @@ export const OPTIONS = [
     key: 'refreshIntervalMinutes',
     env: 'VEILLE_REFRESH_INTERVAL',
     default: '60',
-    doc: 'Minutes between two checks of a feed by the scheduler inside `veille serve`.',
+    doc: 'Shortest time between two checks of a feed, in minutes. Each feed is checked about as often as it publishes, within this and `VEILLE_REFRESH_MAX_INTERVAL` (a feed can narrow both).',
     parse: integer('VEILLE_REFRESH_INTERVAL', 1, 7 * 24 * 60),
+  }),
+  spec({
+    key: 'refreshMaxIntervalMinutes',
+    env: 'VEILLE_REFRESH_MAX_INTERVAL',
+    default: '1440',
+    doc: 'Longest time between two checks of a feed, in minutes (quiet feeds, or a server asking for a long cache lifetime).',
+    parse: integer('VEILLE_REFRESH_MAX_INTERVAL', 1, 30 * 24 * 60),
   }),
   spec({
     key: 'fetchConcurrency',
@@ -134,6 +172,20 @@ export const OPTIONS = [
     default: '30',
     doc: 'Seconds a whole feed download may take (connecting takes at most a third of it).',
     parse: integer('VEILLE_FETCH_TIMEOUT', 1, 600),
+  }),
+  spec({
+    key: 'refreshLeaseSeconds',
+    env: 'VEILLE_REFRESH_LEASE',
+    default: '',
+    doc: "Seconds a refresh process (`veille worker`, or `veille serve` without `--no-refresh`) holds a feed it claimed; it renews the lease every third of that while the refresh runs, and a crashed process's feeds are taken over when it runs out. Must be longer than `VEILLE_FETCH_TIMEOUT`. Empty: `VEILLE_FETCH_TIMEOUT` + 60.",
+    parse: (raw) => (raw ? seconds('VEILLE_REFRESH_LEASE', 1, 24 * 60 * 60)(raw) : 0),
+  }),
+  spec({
+    key: 'refreshPollSeconds',
+    env: 'VEILLE_REFRESH_POLL',
+    default: '30',
+    doc: 'Seconds a refresh process waits (± 25 % jitter) before looking again for due feeds when none is due. Fractions allowed.',
+    parse: seconds('VEILLE_REFRESH_POLL', 0.05, 60 * 60),
   }),
   spec({
     key: 'fetchMaxBytes',
@@ -173,6 +225,12 @@ export function configFromEnv(env: NodeJS.ProcessEnv): Config {
   }
   const config = out as unknown as Config;
   if (!config.databaseUrl) config.databaseUrl = `sqlite:${resolve(config.dataDir, 'veille.sqlite')}`;
+  if (!config.refreshLeaseSeconds) config.refreshLeaseSeconds = config.fetchTimeoutSeconds + 60;
+  if (config.refreshLeaseSeconds <= config.fetchTimeoutSeconds) {
+    throw new ConfigError(
+      `config: VEILLE_REFRESH_LEASE (${config.refreshLeaseSeconds}) must be longer than VEILLE_FETCH_TIMEOUT (${config.fetchTimeoutSeconds})`,
+    );
+  }
   return config;
 }
 

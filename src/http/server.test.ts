@@ -30,7 +30,7 @@ describe('web app (in-process)', () => {
   before(async () => {
     t = await createTestApp();
     feeds = await feedServer({
-      '/feed.xml': {
+      '/alice.xml': {
         body: RSS(
           'Alice feed',
           `<item><title>Hello</title><link>http://example.org/1</link><guid>g1</guid><description>&lt;p&gt;one&lt;/p&gt;</description></item>`,
@@ -39,6 +39,13 @@ describe('web app (in-process)', () => {
       '/page.html': {
         type: 'text/html',
         body: '<html><head><title>x</title></head><body>No feed here</body></html>',
+      },
+      '/blog/': {
+        type: 'text/html',
+        body: '<html><head><title>Blog</title></head><body>A blog naming no feed</body></html>',
+      },
+      '/blog/feed': {
+        body: RSS('Blog feed', `<item><title>Found by its usual path</title><guid>b1</guid></item>`),
       },
     });
   });
@@ -147,12 +154,21 @@ describe('web app (in-process)', () => {
     const bad = await alice.post('/feeds', { url: 'javascript:alert(1)', category: '' });
     assert.match(bad.text, /not a valid http\(s\) address/);
 
-    const added = await alice.post('/feeds', { url: `${feeds.base}/feed.xml`, category: '' });
+    const usual = await alice.post('/feeds', { url: `${feeds.base}/blog/`, category: '' });
+    assert.equal(
+      usual.res.status,
+      303,
+      'a page naming no feed: its usual feed paths are tried: ' + usual.text.match(/No feed[^<]*/)?.[0],
+    );
+    const blog = await alice.get(usual.res.headers.get('location')!);
+    assert.match(blog.text, /Found by its usual path/);
+    const added = await alice.post('/feeds', { url: `${feeds.base}/alice.xml`, category: '' });
     assert.equal(added.res.status, 303);
     const stream = await alice.get(added.res.headers.get('location')!);
     assert.match(stream.text, /Received today — /);
     assert.match(stream.text, /<span class="title">Hello<\/span>/);
     const entryId = /data-id="(\d+)"/.exec(stream.text)![1]!;
+    const feedId = /data-feed="(\d+)"/.exec(stream.text)![1]!;
 
     // Another user cannot read, star or see alice's entry.
     const { hashPassword } = await import('../lib/passwords.ts');
@@ -173,7 +189,7 @@ describe('web app (in-process)', () => {
       { headers: { accept: 'application/json' } },
     );
     assert.equal(steal.res.status, 404);
-    const peek = await bob.get(`/?s=f1`);
+    const peek = await bob.get(`/?s=f${feedId}`);
     assert.equal(peek.res.status, 404);
 
     // Alice opens it: JSON answer with the new unread count of the feed.
@@ -183,9 +199,41 @@ describe('web app (in-process)', () => {
       { headers: { accept: 'application/json' } },
     );
     assert.equal(read.res.status, 200);
-    assert.deepEqual(JSON.parse(read.text).unread, { 1: 0 });
-    const after = await alice.get('/?s=main');
+    assert.equal(JSON.parse(read.text).unread[feedId], 0);
+    const after = await alice.get(`/?s=f${feedId}`);
     assert.match(after.text, /There are no articles to show\./);
+    const page = await alice.get(`/feeds/${feedId}`);
+    assert.match(page.text, /1 new and 0 updated articles/);
+    assert.match(page.text, /it publishes about 1 articles a week/);
+    assert.equal(
+      (await bob.get(`/feeds/${feedId}`)).res.status,
+      404,
+      "another user's feed page is not found",
+    );
+    // Retention of the feed: saved for alice, refused for bob (not his feed).
+    const saved = await alice.post('/retention', {
+      scope: 'feed',
+      scopeId: feedId,
+      keepMax: '10',
+      keepMin: '',
+      keepDays: '30',
+      keepUnread: '1',
+      back: `/feeds/${feedId}`,
+    });
+    assert.equal(saved.res.status, 303);
+    const withPolicy = await alice.get(saved.res.headers.get('location')!);
+    assert.match(withPolicy.text, /Retention saved\./);
+    assert.match(withPolicy.text, /name="keepMax" min="0" inputmode="numeric" value="10"/);
+    assert.match(withPolicy.text, /<option value="1" selected="">yes<\/option>/);
+    const foreign = await bob.post('/retention', { scope: 'feed', scopeId: feedId, keepMax: '0', back: '/' });
+    assert.equal(foreign.res.status, 404);
+    const badNumber = await alice.post('/retention', {
+      scope: 'feed',
+      scopeId: feedId,
+      keepMax: '-3',
+      back: `/feeds/${feedId}`,
+    });
+    assert.match(badNumber.res.headers.get('location')!, /retention=invalid/);
     // A redirect target from the form is a local path only.
     const open = await alice.post(`/entries/${entryId}/read`, { read: '0', back: '//evil.example/' });
     assert.equal(open.res.headers.get('location'), '/');

@@ -14,6 +14,8 @@ import { entryToggleRead, entryToggleStar } from './ui/entry-actions.ts';
 import { settingsAction, settingsPage } from './ui/settings-page.tsx';
 import { streamMarkRead, streamUndoMarkRead } from './ui/stream-mark-read.ts';
 import { streamPage } from './ui/stream-page.tsx';
+import { feedPage } from './ui/feed-page.tsx';
+import { retentionSave } from './ui/retention-save.ts';
 import {
   categoryCreateAction,
   categoryDeleteAction,
@@ -102,6 +104,8 @@ export function createServer(deps: AppDeps): Hono<AppEnv> {
   user.get('/settings', (c) => settingsPage(c));
   user.post('/settings', settingsAction);
   user.get('/feeds/:id/icon', feedIconRoute);
+  user.get('/feeds/:id', feedPage);
+  user.post('/retention', retentionSave);
   user.post('/refresh', refreshAction);
   app.route('/', user);
 

@@ -29,7 +29,8 @@ export async function createTestApp(env: Record<string, string> = {}) {
     fetcher,
     log,
     now: () => Date.now(),
-    intervalMs: 3600_000,
+    minIntervalMs: 3600_000,
+    maxIntervalMs: 86_400_000,
   };
   const deps: AppDeps = {
     database,

@@ -56,4 +56,8 @@ export interface FetchOptions {
   username?: string;
   password?: string;
   headers?: Record<string, string>;
+  /** Fetch through this HTTP(S) proxy (its address must itself be allowed by the SSRF guard). */
+  proxy?: string;
+  /** Accept an invalid TLS certificate (self-signed, expired…): the owner's explicit choice. */
+  insecureTls?: boolean;
 }

@@ -61,4 +61,12 @@ export interface ParsedFeed {
   hubs: string[];
   self: string | null;
   entries: ParsedEntry[];
+  /** The character encoding the bytes were read with (set by parseFeedBytes), e.g. 'utf-8', 'iso-8859-1'. */
+  encoding?: string | null;
+  /**
+   * Problems Veille read through without failing (feedparser's "bozo"): a wrong encoding
+   * declaration, an undeclared namespace prefix, an unterminated CDATA section… Empty or absent
+   * when the document is clean.
+   */
+  warnings?: string[];
 }

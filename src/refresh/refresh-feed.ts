@@ -9,7 +9,8 @@ import type { Fetcher } from '../reader/fetch/create-fetcher.ts';
 import { parseFeedBytes } from '../reader/parse/parse-feed.ts';
 import { fetchFavicon } from '../reader/discover/find-icon.ts';
 import { entriesFromParsed } from '../reader/process/entries-from-parsed.ts';
-import { ingestEntries } from '../storage/entries.ts';
+import { ingestEntries, latestEntryDates } from '../storage/entries.ts';
+import { cacheLifetimeMs, nextCheckAfterError, nextCheckFromRhythm } from '../model/schedule.ts';
 import { fetchOptionsOf, updateFeed } from '../storage/feeds.ts';
 import type { Feed, FeedUpdate, Schema } from '../storage/schema.ts';
 
@@ -18,8 +19,9 @@ export interface RefreshDeps {
   fetcher: Fetcher;
   log: Logger;
   now: () => number;
-  /** Normal time between two checks of a feed. */
-  intervalMs: number;
+  /** Shortest and longest time between two checks of a feed (a feed may narrow them). */
+  minIntervalMs: number;
+  maxIntervalMs: number;
 }
 
 export type RefreshStatus = 'new' | 'not-modified' | 'unchanged' | 'error';
@@ -32,23 +34,13 @@ export interface RefreshOutcome {
   error: string | null;
 }
 
-const MAX_BACKOFF_MS = 24 * 60 * 60 * 1000;
 const ICON_RECHECK_MS = 7 * 24 * 60 * 60 * 1000;
 
-/** When to try again after `errorCount` consecutive errors: exponential, with jitter, capped at a day. */
-export function nextCheckAfterError(
-  now: number,
-  intervalMs: number,
-  errorCount: number,
-  retryAfterS: number | null,
-) {
-  const base = Math.min(
-    MAX_BACKOFF_MS,
-    Math.max(5 * 60 * 1000, intervalMs / 4) * 2 ** Math.min(errorCount - 1, 10),
-  );
-  const jitter = base * 0.2 * Math.random();
-  const retryAfter = retryAfterS ? retryAfterS * 1000 : 0;
-  return now + Math.max(base + jitter, retryAfter);
+/** The feed's own bounds, else the instance's. */
+export function intervalBoundsOf(deps: RefreshDeps, feed: Pick<Feed, 'min_interval_s' | 'max_interval_s'>) {
+  const minMs = feed.min_interval_s ? feed.min_interval_s * 1000 : deps.minIntervalMs;
+  const maxMs = Math.max(minMs, feed.max_interval_s ? feed.max_interval_s * 1000 : deps.maxIntervalMs);
+  return { minMs, maxMs };
 }
 
 function bodyHash(body: Uint8Array): string {
@@ -64,25 +56,43 @@ export async function refreshFeed(deps: RefreshDeps, feed: Feed): Promise<Refres
     options: fetchOptionsOf(feed),
   });
 
-  if (result.kind === 'error')
+  if (result.kind === 'error') {
+    if (result.status === 410) return recordGone(deps, feed, now, result.message);
     return recordError(deps, feed, now, result.message, result.code, result.retryAfter);
+  }
 
+  const cacheLifetime = cacheLifetimeMs(result.headers, now);
   const common: FeedUpdate = {
     last_checked_at: now,
     error_count: 0,
     last_error: null,
     last_error_code: null,
-    next_check_at: now + deps.intervalMs,
+    gone_at: null,
   };
   if (result.kind === 'not-modified') {
-    await updateFeed(deps.db, feed.id, { ...common, last_status: 'not-modified' });
+    const next = await nextCheckAfterSuccess(deps, feed, now, cacheLifetime);
+    await updateFeed(deps.db, feed.id, {
+      ...common,
+      ...next,
+      last_status: 'not-modified',
+      last_new_entries: 0,
+      last_updated_entries: 0,
+    });
     return { feedId: feed.id, status: 'not-modified', inserted: 0, updated: 0, error: null };
   }
 
   const hash = bodyHash(result.body);
   const validators: FeedUpdate = { etag: result.etag, last_modified: result.lastModified, body_hash: hash };
   if (hash === feed.body_hash) {
-    await updateFeed(deps.db, feed.id, { ...common, ...validators, last_status: 'unchanged' });
+    const next = await nextCheckAfterSuccess(deps, feed, now, cacheLifetime);
+    await updateFeed(deps.db, feed.id, {
+      ...common,
+      ...next,
+      ...validators,
+      last_status: 'unchanged',
+      last_new_entries: 0,
+      last_updated_entries: 0,
+    });
     return { feedId: feed.id, status: 'unchanged', inserted: 0, updated: 0, error: null };
   }
 
@@ -100,8 +110,11 @@ export async function refreshFeed(deps: RefreshDeps, feed: Feed): Promise<Refres
   const siteUrl = parsed.link && /^https?:\/\//i.test(parsed.link) ? parsed.link : feed.site_url;
   const update: FeedUpdate = {
     ...common,
+    ...(await nextCheckAfterSuccess(deps, feed, now, cacheLifetime)),
     ...validators,
     last_status: stored.inserted || stored.updated ? 'new' : 'unchanged',
+    last_new_entries: stored.inserted,
+    last_updated_entries: stored.updated,
     title: parsed.title?.trim() || feed.title,
     site_url: siteUrl,
     description: parsed.subtitle,
@@ -135,16 +148,59 @@ async function recordError(
   retryAfter: number | null,
 ): Promise<RefreshOutcome> {
   const errorCount = feed.error_count + 1;
+  const next = nextCheckAfterError({
+    now,
+    minMs: intervalBoundsOf(deps, feed).minMs,
+    errorCount,
+    retryAfterS: retryAfter,
+  });
   await updateFeed(deps.db, feed.id, {
     last_checked_at: now,
     last_status: 'error',
     last_error: message,
     last_error_code: code,
     error_count: errorCount,
-    next_check_at: nextCheckAfterError(now, deps.intervalMs, errorCount, retryAfter),
+    next_check_at: next.at,
+    next_check_reason: JSON.stringify(next.reason),
+    last_new_entries: 0,
+    last_updated_entries: 0,
   });
   deps.log.info('refresh: feed failed', { feedId: feed.id, code, message });
   return { feedId: feed.id, status: 'error', inserted: 0, updated: 0, error: message };
+}
+
+/** 410 Gone: the feed is no longer checked (a forced refresh still tries it). */
+async function recordGone(
+  deps: RefreshDeps,
+  feed: Feed,
+  now: number,
+  message: string,
+): Promise<RefreshOutcome> {
+  await updateFeed(deps.db, feed.id, {
+    last_checked_at: now,
+    last_status: 'error',
+    last_error: message,
+    last_error_code: 'fetch.gone',
+    error_count: feed.error_count + 1,
+    gone_at: now,
+    next_check_at: now + 365 * 24 * 3600_000,
+    next_check_reason: JSON.stringify({ code: 'gone' }),
+  });
+  deps.log.info('refresh: feed gone', { feedId: feed.id });
+  return { feedId: feed.id, status: 'error', inserted: 0, updated: 0, error: message };
+}
+
+/** Next check from the feed's publishing rhythm (its latest entries' dates) and the server's cache lifetime. */
+async function nextCheckAfterSuccess(
+  deps: RefreshDeps,
+  feed: Feed,
+  now: number,
+  cacheLifetime: number | null,
+) {
+  const { minMs, maxMs } = intervalBoundsOf(deps, feed);
+  const entryTimes = await latestEntryDates(deps.db, feed.id, 50);
+  const next = nextCheckFromRhythm({ now, minMs, maxMs, entryTimes, cacheLifetimeMs: cacheLifetime });
+  return { next_check_at: next.at, next_check_reason: JSON.stringify(next.reason) };
 }
 
 async function refreshIcon(deps: RefreshDeps, feedId: number, siteUrl: string, now: number): Promise<void> {

@@ -7,7 +7,6 @@ import { feedById, feedsDueForRefresh, findOrCreateFeed } from '../storage/feeds
 import { subscribe, subscriptionsForUser } from '../storage/subscriptions.ts';
 import { createUser } from '../storage/users.ts';
 import { refreshFeeds } from './refresh-feeds.ts';
-import { nextCheckAfterError } from './refresh-feed.ts';
 
 let items = '<item><title>One</title><guid>1</guid></item>';
 const hits: Record<string, number> = {};
@@ -26,6 +25,19 @@ before(async () => {
       return void res.writeHead(200, { etag, 'content-type': 'application/rss+xml' }).end(body);
     }
     if (path === '/500') return void res.writeHead(500).end('oops');
+    if (path === '/gone') return void res.writeHead(410).end('gone');
+    if (path === '/cf')
+      return void res
+        .writeHead(403, { 'cf-mitigated': 'challenge', server: 'cloudflare' })
+        .end('Just a moment...');
+    if (path === '/cached.xml') {
+      return void res
+        .writeHead(200, { 'content-type': 'application/rss+xml', 'cache-control': 'max-age=14400' })
+        .end(
+          // 100 items received now: the rhythm alone would say "check again in 1.7 h".
+          `<rss version="2.0"><channel><title>Cached</title>${Array.from({ length: 100 }, (_, i) => `<item><title>x${i}</title><guid>c${i}</guid></item>`).join('')}</channel></rss>`,
+        );
+    }
     if (path === '/garbage')
       return void res.writeHead(200, { 'content-type': 'text/xml' }).end('\u0000\u0001garbage{{{');
     if (path === '/slow') {
@@ -109,11 +121,40 @@ test('a failing feed records its error and retries later; the others refresh', a
   assert.equal(third.newEntries, 1);
 });
 
-test('error back-off grows, has jitter, honours Retry-After and stays below a day', () => {
-  const now = 0;
-  const first = nextCheckAfterError(now, 3600_000, 1, null);
-  const fifth = nextCheckAfterError(now, 3600_000, 5, null);
-  assert.ok(fifth > first);
-  assert.ok(nextCheckAfterError(now, 3600_000, 50, null) <= 24 * 3600_000 * 1.2);
-  assert.ok(nextCheckAfterError(now, 3600_000, 1, 7200) >= 7200_000);
+test('410 Gone stops the feed with a visible reason; a Cloudflare challenge is named; Cache-Control delays the next check', async () => {
+  const db = t.deps.database.db;
+  const user = await createUser(db, { username: 'v', passwordHash: 'x', isAdmin: false, now: Date.now() });
+  const ids: Record<string, number> = {};
+  for (const p of ['/gone', '/cf', '/cached.xml']) {
+    const feed = await findOrCreateFeed(db, {
+      url: base + p,
+      options: {},
+      userId: user.id,
+      title: p,
+      now: Date.now(),
+    });
+    await subscribe(db, { userId: user.id, feedId: feed.id, categoryId: null, now: Date.now() });
+    ids[p] = feed.id;
+  }
+  const feeds = await Promise.all(Object.values(ids).map((id) => feedById(db, id)));
+  await refreshFeeds(
+    t.refreshDeps,
+    feeds.filter((f) => f !== undefined),
+    4,
+  );
+  const gone = (await feedById(db, ids['/gone']!))!;
+  assert.ok(gone.gone_at, 'the feed is marked gone');
+  assert.match(gone.last_error!, /gone for good \(the server answered 410 Gone\)/);
+  assert.deepEqual(JSON.parse(gone.next_check_reason!), { code: 'gone' });
+  const due = await feedsDueForRefresh(db, { now: Date.now() + 400 * 24 * 3600_000 });
+  assert.ok(!due.some((f) => f.id === gone.id), 'a gone feed is never due again');
+  const cf = (await feedById(db, ids['/cf']!))!;
+  assert.match(
+    cf.last_error!,
+    /^fetch: blocked by a Cloudflare challenge \(the server answered 403 Forbidden\)/,
+  );
+  const cached = (await feedById(db, ids['/cached.xml']!))!;
+  assert.deepEqual(JSON.parse(cached.next_check_reason!), { code: 'cache', seconds: 14400 });
+  assert.ok(Math.abs(cached.next_check_at - cached.last_checked_at! - 14_400_000) < 1000);
+  assert.equal(cached.last_new_entries, 100);
 });

@@ -59,6 +59,12 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
     const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: sqlite }) });
     database = { db, dialect: 'sqlite', close: () => db.destroy() };
   }
-  if (options.migrate !== false) await migrateToLatest(database.db, database.dialect);
+  if (options.migrate !== false) {
+    await migrateToLatest(
+      database.db,
+      database.dialect,
+      database.dialect === 'postgres' ? options.schema : undefined,
+    );
+  }
   return database;
 }

@@ -186,6 +186,18 @@ async function reserveEntryIds(trx: Transaction<Schema>, count: number, nowMs: n
   return last - count + 1;
 }
 
+/** Dates (date_at) of a feed's latest entries, newest first: the input of its publishing rhythm. */
+export async function latestEntryDates(db: Kysely<Schema>, feedId: number, limit: number): Promise<number[]> {
+  const rows = await db
+    .selectFrom('entries')
+    .select('date_at')
+    .where('feed_id', '=', feedId)
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.date_at);
+}
+
 /** Deletes entries and leaves tombstones so the next refresh does not bring them back. */
 export async function purgeEntries(
   db: Kysely<Schema>,

@@ -5,10 +5,14 @@ import type { Kysely } from 'kysely';
 import type { FetchOptions } from '../model/fetch-result.ts';
 import type { Feed, FeedUpdate, Schema } from './schema.ts';
 
-/** True when the options carry something personal (credentials, cookies, headers). */
+/** True when the options carry something personal (credentials, cookies, headers, a proxy). */
 export function isPrivateFetch(options: FetchOptions): boolean {
   return Boolean(
-    options.cookie || options.username || options.password || Object.keys(options.headers ?? {}).length,
+    options.cookie ||
+    options.username ||
+    options.password ||
+    options.proxy ||
+    Object.keys(options.headers ?? {}).length,
   );
 }
 
@@ -125,7 +129,7 @@ export async function feedsDueForRefresh(
     )
     .orderBy('next_check_at')
     .orderBy('id');
-  if (!input.force) q = q.where('next_check_at', '<=', input.now);
+  if (!input.force) q = q.where('next_check_at', '<=', input.now).where('gone_at', 'is', null);
   if (input.limit) q = q.limit(input.limit);
   return q.execute();
 }

@@ -13,10 +13,16 @@ export function migrationsFor(dialect: Dialect): Record<string, Migration> {
   };
 }
 
-export async function migrateToLatest<T>(db: Kysely<T>, dialect: Dialect): Promise<void> {
+/**
+ * `schema`: the PostgreSQL schema Veille lives in, when not the default. Kysely then looks for
+ * its migration tables in that schema only (otherwise it may see another schema's tables in the
+ * same database and skip creating its own).
+ */
+export async function migrateToLatest<T>(db: Kysely<T>, dialect: Dialect, schema?: string): Promise<void> {
   const migrator = new Migrator({
     db,
     provider: { getMigrations: async () => migrationsFor(dialect) },
+    ...(schema ? { migrationTableSchema: schema } : {}),
   });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {

@@ -163,7 +163,8 @@ export async function startVeille(): Promise<VeilleApp> {
       fetcher,
       log,
       now: () => Date.now(),
-      intervalMs: config.refreshIntervalMinutes * 60_000,
+      minIntervalMs: config.refreshIntervalMinutes * 60_000,
+      maxIntervalMs: config.refreshMaxIntervalMinutes * 60_000,
     };
     const deps: AppDeps = {
       database,

@@ -4,7 +4,7 @@ import type { AppDeps } from '../app-env.ts';
 import type { FetchOptions } from '../../model/fetch-result.ts';
 import type { ParsedFeed } from '../../model/parsed-feed.ts';
 import { decodeFeedBytes } from '../../reader/decode/decode-feed-bytes.ts';
-import { discoverFeedLinks } from '../../reader/discover/discover-feeds.ts';
+import { commonFeedPaths, discoverFeedLinks } from '../../reader/discover/discover-feeds.ts';
 import { ParseError, parseFeedBytes } from '../../reader/parse/parse-feed.ts';
 import { findOrCreateFeed } from '../../storage/feeds.ts';
 import { subscribe, subscriptionForFeed } from '../../storage/subscriptions.ts';
@@ -44,9 +44,13 @@ async function fetchAndParse(
       const found = await fetchAndParse(deps, link.url, options, false);
       if (typeof found !== 'string') return found;
     }
-    return links.length
-      ? `${err.message}; the feeds it names could not be read`
-      : `${err.message} (and it names no feed)`;
+    if (links.length) return `${err.message}; the feeds it names could not be read`;
+    // The page names no feed: try the places feeds usually live (/feed, /rss.xml…).
+    for (const candidate of commonFeedPaths(result.finalUrl)) {
+      const found = await fetchAndParse(deps, candidate, options, false);
+      if (typeof found !== 'string') return found;
+    }
+    return `${err.message} (and it names no feed)`;
   }
 }
 

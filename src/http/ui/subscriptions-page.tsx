@@ -2,6 +2,7 @@
 // POST handlers for those actions live here too: they share the page for their messages.
 import type { Context } from 'hono';
 import type { AppEnv } from '../app-env.ts';
+import type { FetchOptions } from '../../model/fetch-result.ts';
 import {
   categoriesForUser,
   categoryById,
@@ -94,6 +95,25 @@ export async function subscriptionsPage(
               {tr.t('feeds.password')}
               <input type="password" name="http_pass" autocomplete="new-password" />
             </label>
+            <label>
+              {tr.t('feeds.userAgent')}
+              <input type="text" name="user_agent" autocomplete="off" maxlength={300} />
+            </label>
+            <label>
+              {tr.t('feeds.cookie')}
+              <input type="text" name="cookie" autocomplete="off" maxlength={4000} />
+            </label>
+            <label>
+              {tr.t('feeds.headers')}
+              <textarea name="headers" rows={2} maxlength={4000} placeholder="X-Api-Key: …"></textarea>
+            </label>
+            <label>
+              {tr.t('feeds.proxy')}
+              <input type="text" name="proxy" autocomplete="off" placeholder="http://proxy.example:3128" />
+            </label>
+            <label class="checkbox">
+              <input type="checkbox" name="insecure_tls" value="1" /> {tr.t('feeds.insecureTls')}
+            </label>
           </details>
           <button type="submit">{tr.t('feeds.submit')}</button>
         </form>
@@ -142,7 +162,10 @@ export async function subscriptionsPage(
             {subs.map((s) => (
               <tr data-feed={String(s.feedId)}>
                 <td>
-                  <a href={`/?s=f${s.feedId}`}>{s.title}</a>
+                  <a href={`/?s=f${s.feedId}`}>{s.title}</a>{' '}
+                  <a class="small" href={`/feeds/${s.feedId}`}>
+                    {tr.t('feed.settings')}
+                  </a>
                   <div class="muted small">
                     {safeHttpUrl(s.feedUrl) ?? s.feedUrl}
                     {' · '}
@@ -199,18 +222,38 @@ async function categoryIdFrom(c: Context<AppEnv>, raw: string): Promise<number |
   return cat ? cat.id : 'invalid';
 }
 
+/** The fetch options of the "add a feed" form; empty fields are left out. */
+export function fetchOptionsFromForm(form: Record<string, unknown>): FetchOptions {
+  const options: FetchOptions = {};
+  const username = field(form, 'http_user');
+  const password = field(form, 'http_pass');
+  if (username || password) Object.assign(options, { username, password });
+  const userAgent = field(form, 'user_agent').trim();
+  if (userAgent) options.userAgent = userAgent;
+  const cookie = field(form, 'cookie').trim();
+  if (cookie) options.cookie = cookie;
+  const proxy = field(form, 'proxy').trim();
+  if (proxy) options.proxy = proxy;
+  if (field(form, 'insecure_tls') === '1') options.insecureTls = true;
+  const headers: Record<string, string> = {};
+  for (const line of field(form, 'headers').split(/\r?\n/)) {
+    const m = /^\s*([A-Za-z0-9!#$%&'*+.^_`|~-]+)\s*:\s*(.*?)\s*$/.exec(line);
+    if (m && m[2]) headers[m[1]!] = m[2];
+  }
+  if (Object.keys(headers).length) options.headers = headers;
+  return options;
+}
+
 export async function feedAddAction(c: Context<AppEnv>) {
   const form = await c.req.parseBody();
   const tr = c.get('tr');
   const categoryId = await categoryIdFrom(c, field(form, 'category'));
   if (categoryId === 'invalid') return c.notFound();
-  const user = field(form, 'http_user');
-  const pass = field(form, 'http_pass');
   const result = await feedAdd(c.get('deps'), {
     userId: c.get('user')!.id,
     url: field(form, 'url'),
     categoryId,
-    options: user || pass ? { username: user, password: pass } : {},
+    options: fetchOptionsFromForm(form),
   });
   switch (result.kind) {
     case 'added':

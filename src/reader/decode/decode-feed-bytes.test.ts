@@ -6,7 +6,7 @@ const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
 
 test('UTF-8 with a BOM: the BOM is dropped', () => {
   const bytes = new Uint8Array([0xef, 0xbb, 0xbf, ...utf8('<rss>é</rss>')]);
-  assert.deepEqual(decodeFeedBytes(bytes, null), { text: '<rss>é</rss>', encoding: 'utf-8' });
+  assert.deepEqual(decodeFeedBytes(bytes, null), { text: '<rss>é</rss>', encoding: 'utf-8', warnings: [] });
 });
 
 test('UTF-16LE and UTF-16BE with a BOM', () => {
@@ -22,8 +22,12 @@ test('UTF-16LE and UTF-16BE with a BOM', () => {
     be[2 + 2 * i] = c >> 8;
     be[3 + 2 * i] = c & 0xff;
   }
-  assert.deepEqual(decodeFeedBytes(le, 'text/xml; charset=iso-8859-1'), { text, encoding: 'utf-16le' });
-  assert.deepEqual(decodeFeedBytes(be, null), { text, encoding: 'utf-16be' });
+  assert.deepEqual(decodeFeedBytes(le, 'text/xml; charset=iso-8859-1'), {
+    text,
+    encoding: 'utf-16le',
+    warnings: [],
+  });
+  assert.deepEqual(decodeFeedBytes(be, null), { text, encoding: 'utf-16be', warnings: [] });
 });
 
 test('UTF-16 without a BOM is sniffed from the first bytes', () => {

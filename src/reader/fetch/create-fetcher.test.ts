@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
+import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -496,8 +497,48 @@ describe('createFetcher', () => {
       const result = expectError(await fetcherWith().fetch({ url: `https://127.0.0.1:${port}/` }));
       assert.equal(result.code, 'fetch.tls');
       assert.equal(result.message, 'fetch: TLS certificate is self-signed (not trusted)');
+      // The feed's owner may choose to accept it.
+      const insecure = expectOk(
+        await fetcherWith().fetch({ url: `https://127.0.0.1:${port}/`, options: { insecureTls: true } }),
+      );
+      assert.equal(text(insecure.body), 'ok');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('proxies', () => {
+  it('fetches through an HTTP proxy (CONNECT); a proxy at a blocked address is refused', async () => {
+    const { base } = await serve((_req, res) => res.end('through the proxy'));
+    let tunnels = 0;
+    const proxy = http.createServer((_req, res) => res.writeHead(405).end());
+    proxy.on('connect', (req, socket, head) => {
+      tunnels++;
+      const [host, port] = (req.url ?? '').split(':');
+      const upstream = net.connect(Number(port), host, () => {
+        socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+        upstream.write(head);
+        upstream.pipe(socket);
+        socket.pipe(upstream);
+      });
+      upstream.on('error', () => socket.destroy());
+      socket.on('error', () => upstream.destroy());
+    });
+    servers.push(proxy);
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    const ok = expectOk(await fetcherWith().fetch({ url: `${base}/x`, options: { proxy: proxyUrl } }));
+    assert.equal(text(ok.body), 'through the proxy');
+    assert.equal(tunnels, 1);
+    const refused = expectError(
+      await fetcherWith({ allowNetworks: ['127.0.0.2/32'] }).fetch({
+        url: 'http://127.0.0.2/',
+        options: { proxy: proxyUrl },
+      }),
+    );
+    assert.equal(refused.code, 'fetch.blocked_address');
+    assert.match(refused.message, /proxy 127\.0\.0\.1/);
+    assert.equal(tunnels, 1, 'nothing went through the refused proxy');
   });
 });

@@ -12,7 +12,7 @@ import dns from 'node:dns';
 import { STATUS_CODES } from 'node:http';
 import type { LookupFunction } from 'node:net';
 import type { Readable } from 'node:stream';
-import { Agent, request } from 'undici';
+import { Agent, ProxyAgent, request } from 'undici';
 import type { Dispatcher } from 'undici';
 import type { FetchErrorCode, FetchOptions, FetchResult, FetchError } from '../../model/fetch-result.ts';
 import { createHostLimiter } from './host-limiter.ts';
@@ -107,18 +107,73 @@ export function createFetcher(config: FetcherConfig): Fetcher {
     });
   };
 
-  const agent = new Agent({
-    connect: { timeout: config.connectTimeoutMs, lookup: guardedLookup },
+  const agentOptions = {
     headersTimeout: config.headersTimeoutMs,
     bodyTimeout: config.headersTimeoutMs,
     keepAliveTimeout: 30_000,
+  };
+  const agent = new Agent({
+    ...agentOptions,
+    connect: { timeout: config.connectTimeoutMs, lookup: guardedLookup },
   });
+  // Made on first use: feeds whose owner chose to skip TLS verification, and feeds behind a proxy.
+  let insecureAgent: Agent | null = null;
+  const proxies = new Map<string, ProxyAgent>();
+
+  /** The dispatcher for a feed's options; a proxy must itself be an allowed address. */
+  async function dispatcherFor(options: FetchOptions): Promise<Dispatcher | FetchError> {
+    if (options.proxy) {
+      const proxy = parseHttpUrl(options.proxy);
+      if (typeof proxy === 'string')
+        return fetchError('fetch.invalid_url', `fetch: the proxy address is not valid: ${options.proxy}`);
+      const blocked = await proxyBlockedReason(proxy.hostname);
+      if (blocked) return fetchError('fetch.blocked_address', blocked);
+      const key = `${proxy.href}|${options.insecureTls ? 1 : 0}`;
+      let agentForProxy = proxies.get(key);
+      if (!agentForProxy) {
+        agentForProxy = new ProxyAgent({
+          ...agentOptions,
+          uri: proxy.href,
+          requestTls: { rejectUnauthorized: !options.insecureTls, timeout: config.connectTimeoutMs },
+          proxyTls: { timeout: config.connectTimeoutMs },
+        });
+        proxies.set(key, agentForProxy);
+      }
+      return agentForProxy;
+    }
+    if (options.insecureTls) {
+      insecureAgent ??= new Agent({
+        ...agentOptions,
+        connect: { timeout: config.connectTimeoutMs, lookup: guardedLookup, rejectUnauthorized: false },
+      });
+      return insecureAgent;
+    }
+    return agent;
+  }
+
+  async function proxyBlockedReason(hostname: string): Promise<string | null> {
+    const literal = hostToIpLiteral(hostname);
+    const addresses = literal
+      ? [literal]
+      : await dns.promises.lookup(hostname, { all: true }).then(
+          (list) => list.map((a) => a.address),
+          () => null,
+        );
+    if (!addresses) return `fetch: the proxy host name ${hostname} could not be resolved`;
+    for (const address of addresses) {
+      const reason = blockedAddressReason(address, allow);
+      if (reason) return `fetch: the proxy ${hostname} (${address}) is ${reason}; ${ADMIN_HINT}`;
+    }
+    return null;
+  }
 
   async function fetchOnce(req: FetchRequest): Promise<FetchResult> {
     let url = parseHttpUrl(req.url);
     if (typeof url === 'string') return fetchError('fetch.invalid_url', url);
     const originalOrigin = url.origin;
     const options = req.options ?? {};
+    const dispatcher = await dispatcherFor(options);
+    if ('kind' in dispatcher) return dispatcher;
     const maxBodyBytes = Math.min(req.maxBodyBytes ?? config.maxBodyBytes, config.maxBodyBytes);
 
     const controller = new AbortController();
@@ -148,7 +203,7 @@ export function createFetcher(config: FetcherConfig): Fetcher {
             response = await request(url, {
               method: 'GET',
               headers,
-              dispatcher: agent,
+              dispatcher,
               signal: controller.signal,
             });
           } catch (err) {
@@ -193,7 +248,7 @@ export function createFetcher(config: FetcherConfig): Fetcher {
             return {
               kind: 'error',
               code: 'fetch.http_status',
-              message: `fetch: the server answered ${statusCode} ${STATUS_CODES[statusCode] ?? ''}`.trimEnd(),
+              message: httpStatusMessage(statusCode, responseHeaders),
               status: statusCode,
               retryAfter: parseRetryAfter(responseHeaders['retry-after'] ?? null, Date.now()),
             };
@@ -258,7 +313,11 @@ export function createFetcher(config: FetcherConfig): Fetcher {
       }
     },
     async close() {
-      await agent.close();
+      await Promise.all([
+        agent.close(),
+        insecureAgent?.close(),
+        ...[...proxies.values()].map((p) => p.close()),
+      ]);
     },
   };
 }
@@ -348,6 +407,19 @@ async function discard(body: Readable & { dump?: (opts?: { limit: number }) => P
 }
 
 /** Retry-After as seconds from `now`: "120" or an HTTP date. Null when absent or unreadable. */
+/** A readable cause for an HTTP error status, naming the usual culprits. */
+export function httpStatusMessage(status: number, headers: Record<string, string>): string {
+  const answered = `the server answered ${status} ${STATUS_CODES[status] ?? ''}`.trimEnd();
+  const cloudflare = headers['cf-mitigated'] === 'challenge' || /cloudflare/i.test(headers['server'] ?? '');
+  if (cloudflare && (status === 403 || status === 503 || status === 429)) {
+    return `fetch: blocked by a Cloudflare challenge (${answered})`;
+  }
+  if (status === 410) return 'fetch: the feed is gone for good (the server answered 410 Gone)';
+  if (status === 401 || status === 407) return `fetch: ${answered}; the feed needs a user name and password`;
+  if (status === 429) return `fetch: rate limited (${answered})`;
+  return `fetch: ${answered}`;
+}
+
 export function parseRetryAfter(value: string | null, now: number): number | null {
   if (!value) return null;
   const text = value.trim();

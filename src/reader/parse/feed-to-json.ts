@@ -1,10 +1,13 @@
-// ParsedFeed → the JSON printed by `veille parse --json`: stable keys, ISO 8601 UTC dates.
+// ParsedFeed → the JSON printed by `veille parse --json` (and measured by `npm run conformance`):
+// stable keys, ISO 8601 UTC dates.
 
 import type { ParsedFeed } from '../../model/parsed-feed.ts';
 
 export function parsedFeedToJson(feed: ParsedFeed): object {
   return {
     format: feed.version ?? feed.format,
+    encoding: feed.encoding ?? null,
+    warnings: [...(feed.warnings ?? [])],
     title: feed.title,
     link: feed.link,
     subtitle: feed.subtitle,
@@ -22,6 +25,9 @@ export function parsedFeedToJson(feed: ParsedFeed): object {
       content: entry.content,
       enclosures: entry.enclosures.map((e) => ({ url: e.url, type: e.type, length: e.length })),
       categories: [...entry.categories],
+      comments: entry.comments,
+      language: entry.language,
+      image: entry.image,
     })),
   };
 }

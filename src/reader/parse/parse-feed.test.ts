@@ -356,6 +356,8 @@ test('parsedFeedToJson gives the CLI shape with ISO dates', () => {
   );
   assert.deepEqual(parsedFeedToJson(feed), {
     format: 'rss20',
+    encoding: null,
+    warnings: [],
     title: 'T',
     link: null,
     subtitle: null,
@@ -374,6 +376,9 @@ test('parsedFeedToJson gives the CLI shape with ISO dates', () => {
         content: null,
         enclosures: [],
         categories: [],
+        comments: null,
+        language: null,
+        image: null,
       },
     ],
   });
@@ -418,4 +423,31 @@ test('a gzip body sent without Content-Encoding is unwrapped', async () => {
       }),
     /parse: the body is gzip data that cannot be decompressed/,
   );
+});
+
+test('parseFeedBytes reports the encoding and what was wrong with the document', () => {
+  const clean = parseFeedBytes(
+    new TextEncoder().encode('<rss version="2.0"><channel><title>T</title></channel></rss>'),
+    {
+      url: null,
+      contentType: 'application/rss+xml; charset=utf-8',
+    },
+  );
+  assert.equal(clean.encoding, 'utf-8');
+  assert.equal(clean.warnings, undefined);
+  const undeclared = parseFeed(
+    '<rss version="2.0"><channel><itunes:subtitle>S</itunes:subtitle></channel></rss>',
+    {
+      url: null,
+    },
+  );
+  assert.match(undeclared.warnings?.join(' ') ?? '', /prefix "itunes" is used without being declared/);
+  assert.equal(undeclared.subtitle, 'S');
+  const cdata = parseFeed('<rss version="2.0"><channel><title>T</title><item><title><![CD', { url: null });
+  assert.match(cdata.warnings?.join(' ') ?? '', /CDATA section is not closed/);
+  const entity = parseFeed('<rss version="2.0"><channel><title>caf&eacute;</title></channel></rss>', {
+    url: null,
+  });
+  assert.equal(entity.title, 'café');
+  assert.match(entity.warnings?.join(' ') ?? '', /HTML entities/);
 });

@@ -40,8 +40,11 @@ export function parseFeedBytes(
   bytes: Uint8Array,
   options: { url: string | null; contentType: string | null },
 ): ParsedFeed {
-  const { text } = decodeFeedBytes(gunzippedIfGzip(bytes), options.contentType);
-  return parseFeed(text, { url: options.url });
+  const decoded = decodeFeedBytes(gunzippedIfGzip(bytes), options.contentType);
+  const feed = parseFeed(decoded.text, { url: options.url });
+  feed.encoding = decoded.encoding;
+  if (decoded.warnings.length > 0) feed.warnings = [...decoded.warnings, ...(feed.warnings ?? [])];
+  return feed;
 }
 
 /** Largest feed accepted after un-gzipping a body that was gzipped without saying so. */

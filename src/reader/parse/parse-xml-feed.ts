@@ -18,6 +18,7 @@ import { escapeHtml } from './escape-html.ts';
 import { collapseWhitespace, looksLikeHtml, plainTextFromHtml } from './plain-text-from-html.ts';
 import { absoluteUrlOrNull, resolveUrl } from './resolve-url.ts';
 import { personFromText } from './person-from-text.ts';
+import { textWithoutDoubleUtf8 } from './repair-double-utf8.ts';
 
 const MAX_DEPTH = 1000;
 
@@ -176,6 +177,9 @@ export function parseXmlFeed(text: string, root: RootElement, documentUrl: strin
   const emptyScope: ReadonlyMap<string, string> = new Map();
   let collecting: Collector | null = null;
   let rootSeen = false;
+  const warnings: string[] = [];
+  let warnedPrefix = false;
+  let warnedEntity = false;
 
   const attr = (attribs: Record<string, string>, name: string): string | null => {
     const raw = attribs[name];
@@ -753,6 +757,10 @@ export function parseXmlFeed(text: string, root: RootElement, documentUrl: strin
         const prefix = colon < 0 ? '' : name.slice(0, colon);
         const local = colon < 0 ? name : name.slice(colon + 1);
         const uri = scope.get(prefix);
+        if (uri === undefined && prefix !== '' && !warnedPrefix && prefix !== 'xml') {
+          warnedPrefix = true;
+          warnings.push(`parse: the namespace prefix "${prefix}" is used without being declared`);
+        }
         let ns = uri !== undefined ? canonicalPrefix(uri) : prefix;
         // The default namespace, unknown or absent, is the document's own vocabulary.
         if (prefix === '' && (ns === '' || ns.startsWith('{'))) ns = format === 'atom' ? 'atom' : '';
@@ -787,7 +795,12 @@ export function parseXmlFeed(text: string, root: RootElement, documentUrl: strin
       ontext(data) {
         const c = collecting;
         if (!c) return;
-        const value = c.inCdata || !data.includes('&') ? data : decodeHTML(data);
+        let value = c.inCdata || !data.includes('&') ? data : decodeHTML(data);
+        if (!warnedEntity && value !== data && UNDEFINED_XML_ENTITY.test(data)) {
+          warnedEntity = true;
+          warnings.push('parse: HTML entities that XML does not define (read as HTML)');
+        }
+        value = textWithoutDoubleUtf8(value);
         c.text += value;
         // Markup is only needed once the element has child elements (see serializeOpen).
         if (c.childElements > 0) c.html += escapeHtml(value);
@@ -811,10 +824,15 @@ export function parseXmlFeed(text: string, root: RootElement, documentUrl: strin
   );
   parser.end(root.index === 0 ? text : text.slice(root.index));
 
+  if (text.lastIndexOf('<![') > text.lastIndexOf(']]>'))
+    warnings.push('parse: a CDATA section is not closed');
+  if (warnings.length > 0) feed.warnings = warnings;
   if (feed.updated === null) feed.updated = feedPublished;
   if (feed.link === null) feed.link = feedIdLink;
   return feed;
 }
+
+const UNDEFINED_XML_ENTITY = /&(?!(?:amp|lt|gt|quot|apos);|#)[A-Za-z][A-Za-z0-9]*;/;
 
 function decodeIfNeeded(value: string): string {
   return value.includes('&') ? decodeHTML(value) : value;

@@ -30,7 +30,9 @@ export function migration003RefreshEngine(dialect: Dialect): Migration {
       }
       await db.schema
         .createTable('retention_policies')
-        .addColumn('id', pg ? 'serial' : 'integer', (c) => (pg ? c.primaryKey() : c.primaryKey().autoIncrement()))
+        .addColumn('id', pg ? 'serial' : 'integer', (c) =>
+          pg ? c.primaryKey() : c.primaryKey().autoIncrement(),
+        )
         .addColumn('user_id', 'integer', (c) => c.references('users.id').onDelete('cascade'))
         // 'global' (user_id null: the instance default), 'user', 'category' or 'feed'.
         .addColumn('scope', 'text', (c) => c.notNull())

@@ -1,0 +1,189 @@
+// The refresh loop of `veille worker` (and of `veille serve` unless --no-refresh): claim due
+// feeds in the database, refresh them with at most `concurrency` in flight, give them back.
+// Any number of these loops, in any number of processes on any number of machines, may share one
+// database: the claims (src/storage/feed-claims.ts) are the only coordination. Feeds are claimed
+// only for free slots, so a claimed feed starts at once and its lease covers one refresh, never
+// time spent waiting in a queue; leases are renewed while the refresh runs.
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import type { Database } from '../storage/database.ts';
+import { claimDueFeeds, claimFeedsById, releaseFeedLease, renewFeedLeases } from '../storage/feed-claims.ts';
+import type { Feed } from '../storage/schema.ts';
+import { refreshFeed, type RefreshDeps, type RefreshOutcome } from './refresh-feed.ts';
+import { refreshFeeds, type RefreshSummary } from './refresh-feeds.ts';
+
+export interface WorkerOptions {
+  /** Unique per process: see workerOwnerId(). */
+  owner: string;
+  /** Feeds refreshed at the same time. */
+  concurrency: number;
+  /** How long a claim lives without renewal; renewed every third of it. */
+  leaseMs: number;
+  /** Wait between two looks for due feeds when none is due (± 25 % jitter). */
+  pollMs: number;
+  /** Stops claiming; the feeds in flight are finished and released before runWorker returns. */
+  signal: AbortSignal;
+  onOutcome?: (feed: Feed, outcome: RefreshOutcome) => void;
+}
+
+export interface WorkerSummary {
+  feeds: number;
+  ok: number;
+  notModified: number;
+  failed: number;
+  newEntries: number;
+  updatedEntries: number;
+}
+
+/** hostname:pid:random — unique across machines and restarts. */
+export function workerOwnerId(): string {
+  return `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+}
+
+/** Resolves after `ms`, or as soon as the signal aborts or `early` settles. */
+function sleep(ms: number, signal: AbortSignal, early?: Promise<void>): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done);
+    early?.then(done, done);
+  });
+}
+
+export async function runWorker(
+  deps: RefreshDeps & { database: Database },
+  options: WorkerOptions,
+): Promise<WorkerSummary> {
+  const { owner, signal, leaseMs } = options;
+  const concurrency = Math.max(1, options.concurrency);
+  const summary: WorkerSummary = {
+    feeds: 0,
+    ok: 0,
+    notModified: 0,
+    failed: 0,
+    newEntries: 0,
+    updatedEntries: 0,
+  };
+  const inFlight = new Map<number, Promise<void>>();
+  // Signalled each time a refresh finishes, so that the loop can fill the freed slot.
+  let slotFreed: () => void = () => {};
+  let nextSlotFreed = new Promise<void>((resolve) => (slotFreed = resolve));
+
+  const refreshOne = async (feed: Feed) => {
+    let outcome: RefreshOutcome;
+    let retryAt: number | undefined;
+    try {
+      outcome = await refreshFeed(deps, feed);
+    } catch (err) {
+      // Unexpected (the database went away, a bug): try this feed again later, not at once.
+      deps.log.error('worker: unexpected refresh error', {
+        owner,
+        feedId: feed.id,
+        error: err instanceof Error ? err.stack : String(err),
+      });
+      outcome = { feedId: feed.id, status: 'error', inserted: 0, updated: 0, error: String(err) };
+      retryAt = deps.now() + Math.min(deps.minIntervalMs, 5 * 60_000);
+    }
+    try {
+      await releaseFeedLease(deps.db, feed.id, owner, retryAt);
+    } catch (err) {
+      // The lease runs out by itself.
+      deps.log.warn('worker: lease release failed', { owner, feedId: feed.id, error: String(err) });
+    }
+    summary.feeds++;
+    if (outcome.status === 'error') summary.failed++;
+    else if (outcome.status === 'not-modified') summary.notModified++;
+    else summary.ok++;
+    summary.newEntries += outcome.inserted;
+    summary.updatedEntries += outcome.updated;
+    options.onOutcome?.(feed, outcome);
+  };
+
+  const start = (feed: Feed) => {
+    const run = refreshOne(feed).finally(() => {
+      inFlight.delete(feed.id);
+      slotFreed();
+      nextSlotFreed = new Promise<void>((resolve) => (slotFreed = resolve));
+    });
+    inFlight.set(feed.id, run);
+  };
+
+  let renewing = false;
+  const renewTimer = setInterval(
+    () => {
+      if (renewing || inFlight.size === 0) return;
+      renewing = true;
+      const ids = [...inFlight.keys()];
+      renewFeedLeases(deps.db, { owner, now: deps.now(), ids, leaseMs })
+        .then((held) => {
+          const lost = ids.filter((id) => !held.includes(id) && inFlight.has(id));
+          if (lost.length) deps.log.warn('worker: leases lost while refreshing', { owner, feedIds: lost });
+        })
+        .catch((err) => deps.log.warn('worker: lease renewal failed', { owner, error: String(err) }))
+        .finally(() => (renewing = false));
+    },
+    Math.max(50, Math.floor(leaseMs / 3)),
+  );
+
+  const aborted = new Promise<void>((resolve) =>
+    signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true }),
+  );
+  const jitteredPoll = () => options.pollMs * (0.75 + Math.random() * 0.5);
+  deps.log.info('worker: started', { owner, concurrency, leaseMs, pollMs: options.pollMs });
+  try {
+    while (!signal.aborted) {
+      const free = concurrency - inFlight.size;
+      if (free === 0) {
+        await Promise.race([nextSlotFreed, aborted]);
+        continue;
+      }
+      let claimed: Feed[] = [];
+      try {
+        claimed = await claimDueFeeds(deps.database, { owner, now: deps.now(), limit: free, leaseMs });
+      } catch (err) {
+        deps.log.error('worker: claim failed', { owner, error: String(err) });
+      }
+      if (signal.aborted) {
+        for (const feed of claimed) await releaseFeedLease(deps.db, feed.id, owner).catch(() => {});
+        break;
+      }
+      for (const feed of claimed) start(feed);
+      if (claimed.length < free) {
+        // Nothing more is due now (or other processes hold it): look again after the poll
+        // interval, or sooner when a slot frees up (the feeds in flight go on meanwhile).
+        await sleep(jitteredPoll(), signal, inFlight.size ? nextSlotFreed : undefined);
+      }
+    }
+    await Promise.all(inFlight.values());
+  } finally {
+    clearInterval(renewTimer);
+  }
+  deps.log.info('worker: stopped', { owner, ...summary });
+  return summary;
+}
+
+/**
+ * Refreshes these feeds now (a user asked), claiming them first so that no worker refreshes
+ * them at the same time; a feed another process holds is being refreshed already and is skipped.
+ */
+export async function refreshFeedsById(
+  deps: RefreshDeps & { database: Database },
+  input: { owner: string; ids: number[]; leaseMs: number; concurrency: number },
+): Promise<RefreshSummary> {
+  const { owner, leaseMs } = input;
+  const feeds = await claimFeedsById(deps.database, { owner, now: deps.now(), ids: input.ids, leaseMs });
+  const releases: Promise<unknown>[] = [];
+  try {
+    return await refreshFeeds(deps, feeds, input.concurrency, (feed) => {
+      releases.push(releaseFeedLease(deps.db, feed.id, owner).catch(() => false));
+    });
+  } finally {
+    // refreshFeeds reports an outcome for every feed, failed ones included.
+    await Promise.all(releases);
+  }
+}

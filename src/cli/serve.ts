@@ -5,6 +5,7 @@ import { serve as listen } from '@hono/node-server';
 import type { Config } from '../config/config.ts';
 import { createServer } from '../http/server.tsx';
 import { refreshFeedsById, runWorker, workerOwnerId } from '../refresh/worker.ts';
+import { runMaintenance } from '../refresh/maintenance.ts';
 import { countUsers } from '../storage/users.ts';
 import { openAppContext } from './app-context.ts';
 
@@ -42,6 +43,12 @@ export async function serveCommand(config: Config, flags: { refresh: boolean }):
         signal: stopRefresh.signal,
       }).catch((err) => ctx.log.error('serve: refresh loop failed', { error: String(err) }))
     : null;
+  const maintenance = flags.refresh
+    ? runMaintenance(
+        { database: ctx.database, fetcher: ctx.fetcher, log: ctx.log, now: () => Date.now(), config },
+        stopRefresh.signal,
+      )
+    : null;
   const server = listen({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     ctx.log.info('serve: listening', { address: info.address, port: info.port });
     console.error(
@@ -57,6 +64,7 @@ export async function serveCommand(config: Config, flags: { refresh: boolean }):
   await new Promise<void>((resolve) => server.close(() => resolve()));
   stopRefresh.abort();
   await refreshLoop;
+  await maintenance;
   await ctx.close();
   return 0;
 }

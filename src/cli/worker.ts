@@ -4,6 +4,7 @@
 // then finishes the feeds in flight; a second signal exits at once.
 import type { Config } from '../config/config.ts';
 import { runWorker, workerOwnerId } from '../refresh/worker.ts';
+import { runMaintenance } from '../refresh/maintenance.ts';
 import { openAppContext } from './app-context.ts';
 
 export async function workerCommand(config: Config, flags: { concurrency?: number }): Promise<number> {
@@ -19,6 +20,10 @@ export async function workerCommand(config: Config, flags: { concurrency?: numbe
   const owner = workerOwnerId();
   const concurrency = flags.concurrency ?? config.fetchConcurrency;
   console.error(`Veille worker ${owner}: refreshing due feeds, ${concurrency} at a time`);
+  const maintenance = runMaintenance(
+    { database: ctx.database, fetcher: ctx.fetcher, log: ctx.log, now: () => Date.now(), config },
+    controller.signal,
+  );
   try {
     await runWorker(
       { ...ctx.refreshDeps, database: ctx.database },
@@ -30,6 +35,7 @@ export async function workerCommand(config: Config, flags: { concurrency?: numbe
         signal: controller.signal,
       },
     );
+    await maintenance;
   } finally {
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);

@@ -10,6 +10,7 @@ export interface Config {
   databaseUrl: string;
   databaseSchema: string | null;
   baseUrl: string | null;
+  websub: 'auto' | 'on' | 'off';
   testDatabaseUrl: string | null;
   fetchAllowNetworks: string[];
   refreshIntervalMinutes: number;
@@ -118,6 +119,16 @@ export const OPTIONS = [
       } catch {
         throw new ConfigError(`config: VEILLE_BASE_URL must be an http(s) URL, got "${raw}"`);
       }
+    },
+  }),
+  spec({
+    key: 'websub',
+    env: 'VEILLE_WEBSUB',
+    default: 'auto',
+    doc: 'WebSub push: `auto` subscribes to the hubs feeds advertise when `VEILLE_BASE_URL` is a public address (hubs must reach it); `on` always (with any `VEILLE_BASE_URL`); `off` never.',
+    parse: (raw) => {
+      if (raw === 'auto' || raw === 'on' || raw === 'off') return raw;
+      throw new ConfigError(`config: VEILLE_WEBSUB must be auto, on or off, got "${raw}"`);
     },
   }),
   spec({

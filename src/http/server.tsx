@@ -16,6 +16,7 @@ import { streamMarkRead, streamUndoMarkRead } from './ui/stream-mark-read.ts';
 import { streamPage } from './ui/stream-page.tsx';
 import { feedPage } from './ui/feed-page.tsx';
 import { retentionSave } from './ui/retention-save.ts';
+import { websubPush, websubVerify } from './ui/websub-callback.ts';
 import {
   categoryCreateAction,
   categoryDeleteAction,
@@ -76,6 +77,9 @@ export function createServer(deps: AppDeps): Hono<AppEnv> {
   });
   app.get('/favicon.ico', (c) => c.redirect('/static/icon.svg', 301));
   app.get('/healthz', (c) => c.json({ ok: true }));
+  // WebSub callbacks come from hubs: no session, no CSRF token (authenticated by token + HMAC).
+  app.get('/websub/:feedId/:token', websubVerify);
+  app.post('/websub/:feedId/:token', websubPush);
 
   app.use('*', sessionMiddleware());
   app.use('*', csrfProtection());

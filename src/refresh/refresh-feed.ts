@@ -119,6 +119,9 @@ export async function refreshFeed(deps: RefreshDeps, feed: Feed): Promise<Refres
     site_url: siteUrl,
     description: parsed.subtitle,
     language: parsed.language,
+    // WebSub: the hub and topic the feed advertises (src/refresh/websub.ts subscribes to them).
+    websub_hub: parsed.hubs.find((h) => /^https?:\/\//i.test(h)) ?? null,
+    websub_topic: parsed.self && /^https?:\/\//i.test(parsed.self) ? parsed.self : null,
   };
   if (result.permanentUrl && result.permanentUrl !== feed.url) update.url = result.permanentUrl;
   try {

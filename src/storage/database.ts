@@ -34,16 +34,27 @@ export interface OpenOptions {
 }
 
 export async function openDatabase(url: string, options: OpenOptions = {}): Promise<Database> {
-  let database: Database;
-  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
-    const schema = options.schema;
-    if (schema && !/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`storage: bad schema name "${schema}"`);
-    if (schema) {
-      const client = new pg.Client({ connectionString: url });
-      await client.connect();
-      await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
-      await client.end();
-    }
+  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return openPostgres(url, options);
+  const file = url.startsWith('sqlite:') ? url.slice('sqlite:'.length) : url;
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const sqlite = await openSqliteConnection(file);
+  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const database: Database = { db, dialect: 'sqlite', close: () => db.destroy() };
+  if (options.migrate !== false) await migrateToLatest(db, 'sqlite');
+  return database;
+}
+
+async function openPostgres(url: string, options: OpenOptions): Promise<Database> {
+  const schema = options.schema;
+  if (schema && !/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`storage: bad schema name "${schema}"`);
+  // Several processes (web and workers) may start at once on a fresh database: one at a time
+  // creates the schema and migrates, under an advisory lock that ends with this session.
+  const lockClient = new pg.Client({ connectionString: url });
+  await lockClient.connect();
+  let database: Database | undefined;
+  try {
+    await lockClient.query('SELECT pg_advisory_lock(hashtext($1))', [`veille-migrate:${schema ?? ''}`]);
+    if (schema) await lockClient.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
     const pool = new pg.Pool({
       connectionString: url,
       max: options.poolSize ?? 10,
@@ -52,19 +63,12 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
     });
     const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
     database = { db, dialect: 'postgres', close: () => db.destroy() };
-  } else {
-    const file = url.startsWith('sqlite:') ? url.slice('sqlite:'.length) : url;
-    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-    const sqlite = await openSqliteConnection(file);
-    const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: sqlite }) });
-    database = { db, dialect: 'sqlite', close: () => db.destroy() };
+    if (options.migrate !== false) await migrateToLatest(db, 'postgres', schema);
+    return database;
+  } catch (err) {
+    await database?.close();
+    throw err;
+  } finally {
+    await lockClient.end();
   }
-  if (options.migrate !== false) {
-    await migrateToLatest(
-      database.db,
-      database.dialect,
-      database.dialect === 'postgres' ? options.schema : undefined,
-    );
-  }
-  return database;
 }

@@ -8,6 +8,9 @@ import { purgeFeed, setRetentionPolicy } from './retention.ts';
 import { subscribe, subscriptionsForUser } from './subscriptions.ts';
 import { testDatabaseKinds } from './test-databases.ts';
 import { createUser } from './users.ts';
+import { purgeOnce } from '../refresh/maintenance.ts';
+import { createLogger } from '../lib/logger.ts';
+import { sql } from 'kysely';
 
 const DAY = 86_400_000;
 const NOW = Date.UTC(2026, 10, 21);
@@ -104,6 +107,22 @@ for (const kind of testDatabaseKinds()) {
       assert.equal(again.inserted, 0, 'purged entries do not come back');
       const counts = await subscriptionsForUser(db, strict.id);
       assert.equal(counts[0]!.unreadCount, 11, 'unread counts follow the purge');
+    });
+
+    test('one process purges at a time', async () => {
+      const deps = { database, log: createLogger('silent'), now: () => NOW };
+      assert.equal(typeof (await purgeOnce(deps)), 'number');
+      if (database.dialect !== 'postgres') return;
+      // Another process holds the purge lock: this one skips its turn.
+      await database.db.connection().execute(async (conn) => {
+        await sql`select pg_advisory_lock(7251001)`.execute(conn);
+        try {
+          assert.equal(await purgeOnce(deps), null);
+        } finally {
+          await sql`select pg_advisory_unlock(7251001)`.execute(conn);
+        }
+      });
+      assert.equal(typeof (await purgeOnce(deps)), 'number');
     });
   });
 }

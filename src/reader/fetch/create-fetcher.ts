@@ -45,6 +45,8 @@ export interface FetchRequest {
   accept?: string;
   /** A tighter body limit than the fetcher's maxBodyBytes for this request (e.g. favicons). */
   maxBodyBytes?: number;
+  /** POST these fields (application/x-www-form-urlencoded) instead of a GET; redirects are not followed. */
+  form?: Record<string, string>;
 }
 
 export interface Fetcher {
@@ -201,8 +203,11 @@ export function createFetcher(config: FetcherConfig): Fetcher {
           let response: Dispatcher.ResponseData;
           try {
             response = await request(url, {
-              method: 'GET',
-              headers,
+              method: req.form ? 'POST' : 'GET',
+              headers: req.form
+                ? { ...headers, 'content-type': 'application/x-www-form-urlencoded' }
+                : headers,
+              body: req.form ? new URLSearchParams(req.form).toString() : null,
               dispatcher,
               signal: controller.signal,
             });
@@ -212,7 +217,7 @@ export function createFetcher(config: FetcherConfig): Fetcher {
           const { statusCode } = response;
           const responseHeaders = flatHeaders(response.headers);
 
-          if (REDIRECT_STATUSES.has(statusCode) && responseHeaders['location']) {
+          if (REDIRECT_STATUSES.has(statusCode) && responseHeaders['location'] && !req.form) {
             await discard(response.body);
             redirects++;
             if (redirects > config.maxRedirects) {

@@ -234,6 +234,15 @@ describe('web app (in-process)', () => {
       back: `/feeds/${feedId}`,
     });
     assert.match(badNumber.res.headers.get('location')!, /retention=invalid/);
+    // The feed's own refresh bounds.
+    await alice.post(`/feeds/${feedId}/schedule`, { min: '30', max: '120' });
+    const bounds = await t.deps.database.db
+      .selectFrom('feeds')
+      .select(['min_interval_s', 'max_interval_s'])
+      .where('id', '=', Number(feedId))
+      .executeTakeFirstOrThrow();
+    assert.deepEqual(bounds, { min_interval_s: 1800, max_interval_s: 7200 });
+    assert.equal((await bob.post(`/feeds/${feedId}/schedule`, { min: '1' })).res.status, 404);
     // A redirect target from the form is a local path only.
     const open = await alice.post(`/entries/${entryId}/read`, { read: '0', back: '//evil.example/' });
     assert.equal(open.res.headers.get('location'), '/');

@@ -14,7 +14,7 @@ import { entryToggleRead, entryToggleStar } from './ui/entry-actions.ts';
 import { settingsAction, settingsPage } from './ui/settings-page.tsx';
 import { streamMarkRead, streamUndoMarkRead } from './ui/stream-mark-read.ts';
 import { streamPage } from './ui/stream-page.tsx';
-import { feedPage } from './ui/feed-page.tsx';
+import { feedPage, feedScheduleSave } from './ui/feed-page.tsx';
 import { retentionSave } from './ui/retention-save.ts';
 import { websubPush, websubVerify } from './ui/websub-callback.ts';
 import {
@@ -109,6 +109,7 @@ export function createServer(deps: AppDeps): Hono<AppEnv> {
   user.post('/settings', settingsAction);
   user.get('/feeds/:id/icon', feedIconRoute);
   user.get('/feeds/:id', feedPage);
+  user.post('/feeds/:id/schedule', feedScheduleSave);
   user.post('/retention', retentionSave);
   user.post('/refresh', refreshAction);
   app.route('/', user);

@@ -92,8 +92,14 @@ export const en = {
   'feed.reason.error': 'waiting longer after {n} errors',
   'feed.reason.retryAfter': 'the server asked to come back in {s} s',
   'feed.reason.gone': 'the feed is gone (410)',
+  'feed.reason.push': 'the hub pushes new articles (WebSub): checked at the longest interval',
   'feed.reason.new': 'just added',
   'feed.due': 'as soon as possible',
+  'feed.schedule': 'Refresh interval',
+  'feed.scheduleIntro':
+    'The feed is checked about as often as it publishes, between these bounds (empty: the instance’s). They apply to everyone who follows this feed.',
+  'feed.minInterval': 'At most every (minutes)',
+  'feed.maxInterval': 'At least every (minutes)',
   'feed.settings': 'Feed settings',
   'retention.title': 'Keep articles',
   'retention.intro':

@@ -97,8 +97,14 @@ export const fr: Messages = {
   'feed.reason.error': 'attente allongée après {n} erreurs',
   'feed.reason.retryAfter': 'le serveur a demandé de revenir dans {s} s',
   'feed.reason.gone': 'le flux n’existe plus (410)',
+  'feed.reason.push': 'le hub pousse les nouveaux articles (WebSub) : vérifié à l’intervalle le plus long',
   'feed.reason.new': 'vient d’être ajouté',
   'feed.due': 'dès que possible',
+  'feed.schedule': 'Fréquence de vérification',
+  'feed.scheduleIntro':
+    'Le flux est vérifié à peu près au rythme où il publie, entre ces bornes (vide : celles de l’instance). Elles valent pour tous ceux qui suivent ce flux.',
+  'feed.minInterval': 'Au plus toutes les (minutes)',
+  'feed.maxInterval': 'Au moins toutes les (minutes)',
   'feed.settings': 'Paramètres du flux',
   'retention.title': 'Conservation des articles',
   'retention.intro':

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { cacheLifetimeMs, nextCheckAfterError, nextCheckFromRhythm } from './schedule.ts';
+import { cacheLifetimeMs, isPushActive, nextCheckAfterError, nextCheckFromRhythm } from './schedule.ts';
 
 const HOUR = 3600_000;
 const now = Date.UTC(2026, 10, 21, 12);
@@ -47,4 +47,23 @@ test('errors back off exponentially with jitter, capped at a day; Retry-After wi
   assert.equal(at(1, 1), 18 * 60_000, 'up to 20 % jitter');
   const retry = nextCheckAfterError({ now, minMs: HOUR, errorCount: 1, retryAfterS: 7200, random: () => 0 });
   assert.deepEqual(retry, { at: now + 2 * HOUR, reason: { code: 'retry-after', seconds: 7200 } });
+});
+
+test('while WebSub pushes arrive, polling slows down to the longest interval', () => {
+  const hourly = Array.from({ length: 168 }, (_, i) => now - i * HOUR);
+  assert.deepEqual(nextCheckFromRhythm({ ...bounds, entryTimes: hourly, pushActive: true }), {
+    at: now + 24 * HOUR,
+    reason: { code: 'push' },
+  });
+  assert.equal(isPushActive({ websub_lease_until: now + HOUR, websub_last_push_at: now - HOUR }, now), true);
+  assert.equal(
+    isPushActive({ websub_lease_until: now - 1, websub_last_push_at: now - HOUR }, now),
+    false,
+    'lease over',
+  );
+  assert.equal(
+    isPushActive({ websub_lease_until: now + HOUR, websub_last_push_at: null }, now),
+    false,
+    'never pushed',
+  );
 });

@@ -8,7 +8,8 @@ export type ScheduleReason =
   | { code: 'cache'; seconds: number }
   | { code: 'error'; errors: number }
   | { code: 'retry-after'; seconds: number }
-  | { code: 'gone' };
+  | { code: 'gone' }
+  | { code: 'push' };
 
 export interface NextCheck {
   at: number;
@@ -27,12 +28,15 @@ export interface RhythmInput {
   entryTimes: number[];
   /** Freshness lifetime the server gave (Cache-Control max-age or Expires), in ms; null if none. */
   cacheLifetimeMs: number | null;
+  /** WebSub pushes arrive: polling is only a safety net, at the longest interval. */
+  pushActive?: boolean;
 }
 
 /** Next check after a successful fetch. */
 export function nextCheckFromRhythm(input: RhythmInput): NextCheck {
   const { now, minMs } = input;
   const maxMs = Math.max(input.maxMs, minMs);
+  if (input.pushActive) return { at: now + maxMs, reason: { code: 'push' } };
   const lastWeek = input.entryTimes.filter((t) => t > now - WEEK && t <= now).length;
   let interval: number;
   let reason: ScheduleReason;
@@ -88,4 +92,12 @@ export function cacheLifetimeMs(headers: Record<string, string>, now: number): n
     return lifetime > 0 ? lifetime : null;
   }
   return null;
+}
+
+/** A WebSub lease is live and the hub pushed within a week. */
+export function isPushActive(
+  feed: { websub_lease_until: number | null; websub_last_push_at: number | null },
+  now: number,
+): boolean {
+  return (feed.websub_lease_until ?? 0) > now && (feed.websub_last_push_at ?? 0) > now - 7 * DAY;
 }

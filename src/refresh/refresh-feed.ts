@@ -10,7 +10,12 @@ import { parseFeedBytes } from '../reader/parse/parse-feed.ts';
 import { fetchFavicon } from '../reader/discover/find-icon.ts';
 import { entriesFromParsed } from '../reader/process/entries-from-parsed.ts';
 import { ingestEntries, latestEntryDates } from '../storage/entries.ts';
-import { cacheLifetimeMs, nextCheckAfterError, nextCheckFromRhythm } from '../model/schedule.ts';
+import {
+  cacheLifetimeMs,
+  isPushActive,
+  nextCheckAfterError,
+  nextCheckFromRhythm,
+} from '../model/schedule.ts';
 import { fetchOptionsOf, updateFeed } from '../storage/feeds.ts';
 import type { Feed, FeedUpdate, Schema } from '../storage/schema.ts';
 
@@ -202,7 +207,14 @@ async function nextCheckAfterSuccess(
 ) {
   const { minMs, maxMs } = intervalBoundsOf(deps, feed);
   const entryTimes = await latestEntryDates(deps.db, feed.id, 50);
-  const next = nextCheckFromRhythm({ now, minMs, maxMs, entryTimes, cacheLifetimeMs: cacheLifetime });
+  const next = nextCheckFromRhythm({
+    now,
+    minMs,
+    maxMs,
+    entryTimes,
+    cacheLifetimeMs: cacheLifetime,
+    pushActive: isPushActive(feed, now),
+  });
   return { next_check_at: next.at, next_check_reason: JSON.stringify(next.reason) };
 }
 

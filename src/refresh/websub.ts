@@ -193,11 +193,3 @@ export async function renewWebSubSubscriptions(deps: WebSubDeps): Promise<number
   for (const feed of feeds) if ((await subscribeToHub(deps, feed)) === 'requested') requested++;
   return requested;
 }
-
-/** While pushes arrive, polling can slow down to the longest interval. */
-export function isPushActive(
-  feed: Pick<Feed, 'websub_lease_until' | 'websub_last_push_at'>,
-  now: number,
-): boolean {
-  return (feed.websub_lease_until ?? 0) > now && (feed.websub_last_push_at ?? 0) > now - 7 * 24 * 3600_000;
-}

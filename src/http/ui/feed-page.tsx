@@ -3,10 +3,10 @@ import type { Context } from 'hono';
 import type { AppEnv } from '../app-env.ts';
 import type { Translator } from '../../i18n/i18n.ts';
 import type { ScheduleReason } from '../../model/schedule.ts';
-import { feedById } from '../../storage/feeds.ts';
+import { feedById, updateFeed } from '../../storage/feeds.ts';
 import type { Feed } from '../../storage/schema.ts';
 import { subscriptionForFeed } from '../../storage/subscriptions.ts';
-import { Layout } from '../views/layout.tsx';
+import { CsrfField, Layout } from '../views/layout.tsx';
 import { RetentionForm } from '../views/retention-form.tsx';
 import { retentionPolicyOf } from '../../storage/retention.ts';
 import { safeHttpUrl } from '../views/safe-url.ts';
@@ -32,6 +32,8 @@ export function scheduleReasonText(tr: Translator, json: string | null): string 
       return tr.t('feed.reason.retryAfter', { s: tr.number(reason.seconds) });
     case 'gone':
       return tr.t('feed.reason.gone');
+    case 'push':
+      return tr.t('feed.reason.push');
   }
 }
 
@@ -119,6 +121,34 @@ export async function feedPage(c: Context<AppEnv>) {
       <p>
         <a href={`/?s=f${feed.id}`}>{title}</a>
       </p>
+      <form method="post" action={`/feeds/${feed.id}/schedule`} class="stack schedule">
+        <h2>{tr.t('feed.schedule')}</h2>
+        <p class="muted small">{tr.t('feed.scheduleIntro')}</p>
+        <CsrfField token={c.get('csrfToken')} />
+        <label>
+          {tr.t('feed.minInterval')}
+          <input
+            type="number"
+            name="min"
+            min="1"
+            inputmode="numeric"
+            value={feed.min_interval_s ? String(feed.min_interval_s / 60) : ''}
+            placeholder={tr.t('retention.inherit')}
+          />
+        </label>
+        <label>
+          {tr.t('feed.maxInterval')}
+          <input
+            type="number"
+            name="max"
+            min="1"
+            inputmode="numeric"
+            value={feed.max_interval_s ? String(feed.max_interval_s / 60) : ''}
+            placeholder={tr.t('retention.inherit')}
+          />
+        </label>
+        <button type="submit">{tr.t('settings.save')}</button>
+      </form>
       <RetentionForm
         tr={tr}
         csrf={c.get('csrfToken')}
@@ -129,4 +159,23 @@ export async function feedPage(c: Context<AppEnv>) {
       />
     </Layout>,
   );
+}
+
+/** POST /feeds/:id/schedule — the feed's own interval bounds, in minutes (empty: the instance's). */
+export async function feedScheduleSave(c: Context<AppEnv>) {
+  const raw = c.req.param('id') ?? '';
+  if (!/^[0-9]{1,10}$/.test(raw)) return c.notFound();
+  const deps = c.get('deps');
+  const sub = await subscriptionForFeed(deps.database.db, c.get('user')!.id, Number(raw));
+  if (!sub) return c.notFound();
+  const form = await c.req.parseBody();
+  const minutes = (v: unknown) =>
+    typeof v === 'string' && /^[0-9]{1,6}$/.test(v.trim()) && Number(v) > 0 ? Number(v) * 60 : null;
+  const min = minutes(form.min);
+  const max = minutes(form.max);
+  await updateFeed(deps.database.db, sub.feed_id, {
+    min_interval_s: min,
+    max_interval_s: max !== null && min !== null && max < min ? min : max,
+  });
+  return c.redirect(`/feeds/${sub.feed_id}`, 303);
 }

@@ -4,8 +4,12 @@ import { build } from 'esbuild';
 
 await Promise.all([
   build({
-    entryPoints: ['src/main.ts'],
-    outfile: 'dist/main.js',
+    // main.js plus one chunk per command (src/main.ts imports them lazily), so a command loads
+    // only what it uses; process-worker.js is the entry of the refresh's parse/sanitize threads.
+    entryPoints: { main: 'src/main.ts', 'process-worker': 'src/reader/process/process-worker.ts' },
+    outdir: 'dist',
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
     bundle: true,
     platform: 'node',
     format: 'esm',

@@ -1,13 +1,7 @@
-// Reads argv and env once and hands over to the command.
+// Reads argv and env once and hands over to the command. Each command's module is loaded when it
+// runs (dynamic import: a chunk of the bundle), so `veille refresh` does not load the web server.
 import { parseArgs } from 'node:util';
 import { ConfigError, configFromEnv, configMarkdownTable } from './config/config.ts';
-import { exportCommand, importCommand } from './cli/opml-commands.ts';
-import { parseCommand } from './cli/parse.ts';
-import { refreshCommand } from './cli/refresh.ts';
-import { serveCommand } from './cli/serve.ts';
-import { userAddCommand } from './cli/user-add.ts';
-import { workerCommand } from './cli/worker.ts';
-import { purgeCommand } from './cli/purge.ts';
 import { CliError } from './cli/user-for-command.ts';
 
 const USAGE = `Usage: veille COMMAND [options]
@@ -43,7 +37,9 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
           args: rest,
           options: { 'no-refresh': { type: 'boolean', default: false } },
         });
-        return await serveCommand(config, { refresh: !values['no-refresh'] });
+        return await (
+          await import('./cli/serve.ts')
+        ).serveCommand(config, { refresh: !values['no-refresh'] });
       }
       case 'worker': {
         const { values } = parseArgs({ args: rest, options: { concurrency: { type: 'string' } } });
@@ -54,7 +50,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
           (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 1000)
         )
           throw new CliError(`worker: --concurrency must be a whole number from 1 to 1000, got "${raw}"`);
-        return await workerCommand(config, { concurrency });
+        return await (await import('./cli/worker.ts')).workerCommand(config, { concurrency });
       }
       case 'refresh': {
         const { values } = parseArgs({
@@ -65,7 +61,9 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
             json: { type: 'boolean', default: false },
           },
         });
-        return await refreshCommand(config, { user: values.user, force: values.force!, json: values.json! });
+        return await (
+          await import('./cli/refresh.ts')
+        ).refreshCommand(config, { user: values.user, force: values.force!, json: values.json! });
       }
       case 'user': {
         const { values, positionals } = parseArgs({
@@ -74,7 +72,9 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
           options: { password: { type: 'string' }, admin: { type: 'boolean', default: false } },
         });
         if (positionals[0] !== 'add') throw new CliError('user: the only sub-command is `user add NAME`');
-        return await userAddCommand(config, positionals[1], {
+        return await (
+          await import('./cli/user-add.ts')
+        ).userAddCommand(config, positionals[1], {
           password: values.password,
           admin: values.admin!,
         });
@@ -85,15 +85,17 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
           allowPositionals: true,
           options: { user: { type: 'string' } },
         });
-        return await importCommand(config, positionals[0], { user: values.user });
+        return await (
+          await import('./cli/opml-commands.ts')
+        ).importCommand(config, positionals[0], { user: values.user });
       }
       case 'purge': {
         const { values } = parseArgs({ args: rest, options: { json: { type: 'boolean', default: false } } });
-        return await purgeCommand(config, { json: values.json! });
+        return await (await import('./cli/purge.ts')).purgeCommand(config, { json: values.json! });
       }
       case 'export': {
         const { values } = parseArgs({ args: rest, options: { user: { type: 'string' } } });
-        return await exportCommand(config, { user: values.user });
+        return await (await import('./cli/opml-commands.ts')).exportCommand(config, { user: values.user });
       }
       case 'parse': {
         const { values, positionals } = parseArgs({
@@ -101,7 +103,9 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
           allowPositionals: true,
           options: { json: { type: 'boolean', default: false } },
         });
-        return await parseCommand(config, positionals, { json: values.json! });
+        return await (
+          await import('./cli/parse.ts')
+        ).parseCommand(config, positionals, { json: values.json! });
       }
       default:
         console.error(`veille: unknown command "${command}"\n\n${USAGE}`);

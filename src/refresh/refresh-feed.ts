@@ -1,4 +1,5 @@
 // One feed's refresh, top to bottom: fetch → decode/parse → process → store → record outcome.
+// refreshFeeds splits it: fetchFeedWork (many at once), storeFeedWorks (many feeds per transaction).
 // Expected failures (network, HTTP, not a feed) are recorded on the feed and returned as values;
 // a failing feed never stops the others.
 import { createHash } from 'node:crypto';
@@ -6,10 +7,19 @@ import type { Kysely } from 'kysely';
 import type { Logger } from '../lib/logger.ts';
 import type { FetchResult } from '../model/fetch-result.ts';
 import type { Fetcher } from '../reader/fetch/create-fetcher.ts';
-import { parseFeedBytes } from '../reader/parse/parse-feed.ts';
+import type { NewEntry } from '../model/new-entry.ts';
 import { fetchFavicon } from '../reader/discover/find-icon.ts';
-import { entriesFromParsed } from '../reader/process/entries-from-parsed.ts';
-import { ingestEntries, latestEntryDates } from '../storage/entries.ts';
+import {
+  processFeedBody,
+  type FeedBodyJob,
+  type ProcessedFeedBody,
+} from '../reader/process/process-feed-body.ts';
+import {
+  ingestFeedsEntries,
+  latestEntryDatesOfFeeds,
+  lockEntryIdClock,
+  type IngestResult,
+} from '../storage/entries.ts';
 import {
   cacheLifetimeMs,
   isPushActive,
@@ -27,6 +37,8 @@ export interface RefreshDeps {
   /** Shortest and longest time between two checks of a feed (a feed may narrow them). */
   minIntervalMs: number;
   maxIntervalMs: number;
+  /** Parses and sanitizes a fetched body (a worker-thread pool); inline when absent. */
+  processBody?: (job: FeedBodyJob) => Promise<ProcessedFeedBody>;
 }
 
 export type RefreshStatus = 'new' | 'not-modified' | 'unchanged' | 'error';
@@ -40,6 +52,8 @@ export interface RefreshOutcome {
 }
 
 const ICON_RECHECK_MS = 7 * 24 * 60 * 60 * 1000;
+/** How many of a feed's latest entries its publishing rhythm is computed from. */
+const RHYTHM_ENTRIES = 50;
 
 /** The feed's own bounds, else the instance's. */
 export function intervalBoundsOf(deps: RefreshDeps, feed: Pick<Feed, 'min_interval_s' | 'max_interval_s'>) {
@@ -52,7 +66,38 @@ function bodyHash(body: Uint8Array): string {
   return createHash('sha256').update(body).digest('hex');
 }
 
+/** One feed's refresh: fetch, process, store (a batch of one), then its icon when due. */
 export async function refreshFeed(deps: RefreshDeps, feed: Feed): Promise<RefreshOutcome> {
+  const work = await fetchFeedWork(deps, feed);
+  if (!('feed' in work)) return work;
+  const [outcome] = await storeFeedWorks(deps, [work]);
+  if (work.iconSiteUrl !== null) {
+    const icon = await iconUpdate(deps, feed.id, work.iconSiteUrl, work.now);
+    await updateFeed(deps.db, feed.id, icon);
+  }
+  return outcome!;
+}
+
+/** What a fetched feed asks the store to do: its entries and the fields of its row. */
+export interface FeedWork {
+  feed: Feed;
+  now: number;
+  status: 'not-modified' | 'unchanged' | 'new';
+  entries: NewEntry[];
+  update: FeedUpdate;
+  cacheLifetimeMs: number | null;
+  /** A permanent redirect's target, written apart (it may already be another feed's URL). */
+  permanentUrl: string | null;
+  /** Where to look for the icon, when it is due for a check; null otherwise. */
+  iconSiteUrl: string | null;
+}
+
+/**
+ * Fetches and processes a feed (parsing and sanitizing in deps.processBody when given, e.g. a
+ * worker-thread pool). Expected failures are recorded on the feed at once and come back as
+ * outcomes; everything else comes back as work for storeFeedWorks.
+ */
+export async function fetchFeedWork(deps: RefreshDeps, feed: Feed): Promise<FeedWork | RefreshOutcome> {
   const now = deps.now();
   const result: FetchResult = await deps.fetcher.fetch({
     url: feed.url,
@@ -74,77 +119,111 @@ export async function refreshFeed(deps: RefreshDeps, feed: Feed): Promise<Refres
     last_error_code: null,
     gone_at: null,
   };
+  const base = {
+    feed,
+    now,
+    cacheLifetimeMs: cacheLifetime,
+    permanentUrl: null,
+    iconSiteUrl: null,
+    entries: [],
+  };
   if (result.kind === 'not-modified') {
-    const next = await nextCheckAfterSuccess(deps, feed, now, cacheLifetime);
-    await updateFeed(deps.db, feed.id, {
-      ...common,
-      ...next,
-      last_status: 'not-modified',
-      last_new_entries: 0,
-      last_updated_entries: 0,
-    });
-    return { feedId: feed.id, status: 'not-modified', inserted: 0, updated: 0, error: null };
+    return { ...base, status: 'not-modified', update: common };
   }
 
   const hash = bodyHash(result.body);
   const validators: FeedUpdate = { etag: result.etag, last_modified: result.lastModified, body_hash: hash };
   if (hash === feed.body_hash) {
-    const next = await nextCheckAfterSuccess(deps, feed, now, cacheLifetime);
-    await updateFeed(deps.db, feed.id, {
-      ...common,
-      ...next,
-      ...validators,
-      last_status: 'unchanged',
-      last_new_entries: 0,
-      last_updated_entries: 0,
-    });
-    return { feedId: feed.id, status: 'unchanged', inserted: 0, updated: 0, error: null };
+    return { ...base, status: 'unchanged', update: { ...common, ...validators } };
   }
 
-  let parsed;
-  try {
-    parsed = parseFeedBytes(result.body, { url: result.finalUrl, contentType: result.contentType });
-  } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    const code = (err as { code?: string }).code ?? 'parse.invalid';
-    return recordError(deps, feed, now, message, code, null);
-  }
+  const job = { body: result.body, url: result.finalUrl, contentType: result.contentType, now };
+  const processed = deps.processBody ? await deps.processBody(job) : processFeedBody(job);
+  if (!processed.ok) return recordError(deps, feed, now, processed.message, processed.code, null);
 
-  const entries = entriesFromParsed(parsed, { feedUrl: result.finalUrl, now });
-  const stored = await ingestEntries(deps.db, { feedId: feed.id, entries, now });
+  const parsed = processed.feed;
   const siteUrl = parsed.link && /^https?:\/\//i.test(parsed.link) ? parsed.link : feed.site_url;
-  const update: FeedUpdate = {
-    ...common,
-    ...(await nextCheckAfterSuccess(deps, feed, now, cacheLifetime)),
-    ...validators,
-    last_status: stored.inserted || stored.updated ? 'new' : 'unchanged',
-    last_new_entries: stored.inserted,
-    last_updated_entries: stored.updated,
-    title: parsed.title?.trim() || feed.title,
-    site_url: siteUrl,
-    description: parsed.subtitle,
-    language: parsed.language,
-    // WebSub: the hub and topic the feed advertises (src/refresh/websub.ts subscribes to them).
-    websub_hub: parsed.hubs.find((h) => /^https?:\/\//i.test(h)) ?? null,
-    websub_topic: parsed.self && /^https?:\/\//i.test(parsed.self) ? parsed.self : null,
+  const iconDue = !feed.icon_checked_at || now - feed.icon_checked_at > ICON_RECHECK_MS;
+  return {
+    ...base,
+    status: 'new',
+    entries: processed.entries,
+    update: {
+      ...common,
+      ...validators,
+      title: parsed.title?.trim() || feed.title,
+      site_url: siteUrl,
+      description: parsed.subtitle,
+      language: parsed.language,
+      // WebSub: the hub and topic the feed advertises (src/refresh/websub.ts subscribes to them).
+      websub_hub: parsed.hubs.find((h) => /^https?:\/\//i.test(h)) ?? null,
+      websub_topic: parsed.self && /^https?:\/\//i.test(parsed.self) ? parsed.self : null,
+    },
+    permanentUrl: result.permanentUrl && result.permanentUrl !== feed.url ? result.permanentUrl : null,
+    iconSiteUrl: iconDue ? (siteUrl ?? result.finalUrl) : null,
   };
-  if (result.permanentUrl && result.permanentUrl !== feed.url) update.url = result.permanentUrl;
-  try {
-    await updateFeed(deps.db, feed.id, update);
-  } catch {
-    // The permanent URL is already another feed row (same URL and options): keep ours.
-    delete update.url;
-    await updateFeed(deps.db, feed.id, update);
-  }
-  if (!feed.icon_checked_at || now - feed.icon_checked_at > ICON_RECHECK_MS) {
-    await refreshIcon(deps, feed.id, siteUrl ?? result.finalUrl, now);
-  }
-  deps.log.debug('refresh: feed stored', {
-    feedId: feed.id,
-    inserted: stored.inserted,
-    updated: stored.updated,
+}
+
+/**
+ * Stores fetched feeds in one short transaction: their entries (taking the entry-id clock lock
+ * first, when there are any), then each feed's row with its next check computed from its
+ * publishing rhythm. A constant number of statements per batch plus one per feed.
+ */
+export async function storeFeedWorks(deps: RefreshDeps, works: FeedWork[]): Promise<RefreshOutcome[]> {
+  if (works.length === 0) return [];
+  const outcomes = await deps.db.transaction().execute(async (trx) => {
+    const withEntries = works.filter((w) => w.entries.length > 0);
+    let stored: IngestResult[] = [];
+    if (withEntries.length) {
+      await lockEntryIdClock(trx);
+      stored = await ingestFeedsEntries(
+        trx,
+        withEntries.map((w) => ({ feedId: w.feed.id, entries: w.entries })),
+        Math.max(...withEntries.map((w) => w.now)),
+      );
+    }
+    const storedOf = new Map(withEntries.map((w, i) => [w, stored[i]!]));
+    const dates = await latestEntryDatesOfFeeds(
+      trx,
+      works.map((w) => w.feed.id),
+      RHYTHM_ENTRIES,
+    );
+    const results: RefreshOutcome[] = [];
+    for (const w of works) {
+      const { minMs, maxMs } = intervalBoundsOf(deps, w.feed);
+      const next = nextCheckFromRhythm({
+        now: w.now,
+        minMs,
+        maxMs,
+        entryTimes: dates.get(w.feed.id) ?? [],
+        cacheLifetimeMs: w.cacheLifetimeMs,
+        // A feed pushed to us by its WebSub hub is polled only as a safety net.
+        pushActive: isPushActive(w.feed, w.now),
+      });
+      const s = storedOf.get(w) ?? { inserted: 0, updated: 0 };
+      const status: RefreshStatus = w.status === 'new' && !s.inserted && !s.updated ? 'unchanged' : w.status;
+      await updateFeed(trx, w.feed.id, {
+        ...w.update,
+        next_check_at: next.at,
+        next_check_reason: JSON.stringify(next.reason),
+        last_status: status,
+        last_new_entries: s.inserted,
+        last_updated_entries: s.updated,
+      });
+      results.push({ feedId: w.feed.id, status, inserted: s.inserted, updated: s.updated, error: null });
+    }
+    return results;
   });
-  return { feedId: feed.id, status: 'new', inserted: stored.inserted, updated: stored.updated, error: null };
+  for (const w of works) {
+    if (w.permanentUrl === null) continue;
+    // The permanent URL may already be another feed row (same URL and options): then keep ours.
+    await updateFeed(deps.db, w.feed.id, { url: w.permanentUrl }).catch(() => undefined);
+  }
+  for (const o of outcomes) {
+    if (o.status === 'new')
+      deps.log.debug('refresh: feed stored', { feedId: o.feedId, inserted: o.inserted, updated: o.updated });
+  }
+  return outcomes;
 }
 
 async function recordError(
@@ -198,35 +277,18 @@ async function recordGone(
   return { feedId: feed.id, status: 'error', inserted: 0, updated: 0, error: message };
 }
 
-/** Next check from the feed's publishing rhythm (its latest entries' dates) and the server's cache lifetime. */
-async function nextCheckAfterSuccess(
+/** The icon columns after a check of the site's icon (never throws: a failure is "checked, none"). */
+export async function iconUpdate(
   deps: RefreshDeps,
-  feed: Feed,
+  feedId: number,
+  siteUrl: string,
   now: number,
-  cacheLifetime: number | null,
-) {
-  const { minMs, maxMs } = intervalBoundsOf(deps, feed);
-  const entryTimes = await latestEntryDates(deps.db, feed.id, 50);
-  const next = nextCheckFromRhythm({
-    now,
-    minMs,
-    maxMs,
-    entryTimes,
-    cacheLifetimeMs: cacheLifetime,
-    pushActive: isPushActive(feed, now),
-  });
-  return { next_check_at: next.at, next_check_reason: JSON.stringify(next.reason) };
-}
-
-async function refreshIcon(deps: RefreshDeps, feedId: number, siteUrl: string, now: number): Promise<void> {
+): Promise<FeedUpdate> {
   try {
     const icon = await fetchFavicon(deps.fetcher, siteUrl, null);
-    await updateFeed(deps.db, feedId, {
-      icon_checked_at: now,
-      ...(icon ? { icon_type: icon.type, icon_data: icon.data } : {}),
-    });
+    return { icon_checked_at: now, ...(icon ? { icon_type: icon.type, icon_data: icon.data } : {}) };
   } catch (err) {
     deps.log.debug('refresh: icon failed', { feedId, error: String(err) });
-    await updateFeed(deps.db, feedId, { icon_checked_at: now });
+    return { icon_checked_at: now };
   }
 }

@@ -40,112 +40,170 @@ export async function ingestEntries(
   db: Kysely<Schema>,
   input: { feedId: number; entries: NewEntry[]; now: number },
 ): Promise<IngestResult> {
-  const unique = new Map<string, NewEntry>();
-  for (const e of input.entries) if (!unique.has(e.guidKey)) unique.set(e.guidKey, e);
-  const entries = [...unique.values()];
-  if (entries.length === 0) return { inserted: 0, updated: 0, insertedIds: [] };
-
+  if (input.entries.length === 0) return { inserted: 0, updated: 0, insertedIds: [] };
   return db.transaction().execute(async (trx) => {
-    // First statement is a write: it takes the SQLite write lock (or the clock row lock on
-    // PostgreSQL) up front, so concurrent ingests queue instead of failing on lock upgrade.
-    await trx
-      .updateTable('entry_id_clock')
-      .set({ last_id: sql`last_id` })
-      .where('id', '=', 1)
-      .execute();
-
-    const existing = new Map<string, { id: number; content_hash: string }>();
-    const tombstoned = new Set<string>();
-    for (let i = 0; i < entries.length; i += CHUNK) {
-      const keys = entries.slice(i, i + CHUNK).map((e) => e.guidKey);
-      const rows = await trx
-        .selectFrom('entries')
-        .select(['id', 'guid_key', 'content_hash'])
-        .where('feed_id', '=', input.feedId)
-        .where('guid_key', 'in', keys)
-        .execute();
-      for (const r of rows) existing.set(r.guid_key, { id: r.id, content_hash: r.content_hash });
-      const dead = await trx
-        .selectFrom('entry_tombstones')
-        .select('guid_key')
-        .where('feed_id', '=', input.feedId)
-        .where('guid_key', 'in', keys)
-        .execute();
-      for (const r of dead) tombstoned.add(r.guid_key);
-    }
-
-    let fresh = entries.filter((e) => !existing.has(e.guidKey) && !tombstoned.has(e.guidKey));
-    // Some feeds give an item a new GUID at every fetch. An unknown GUID whose link and title
-    // are those of a stored entry is that entry again: update it in place, never duplicate it.
-    const sameAs = await entriesWithSameLinkAndTitle(trx, input.feedId, fresh);
-    fresh = fresh.filter((e) => !sameAs.has(e)).sort((a, b) => a.dateAt - b.dateAt);
-    const changed: { entry: NewEntry; guidKey: string }[] = [];
-    for (const e of entries) {
-      const old = existing.get(e.guidKey);
-      if (old !== undefined && old.content_hash !== e.contentHash)
-        changed.push({ entry: e, guidKey: e.guidKey });
-    }
-    for (const [e, old] of sameAs) {
-      if (old.content_hash !== e.contentHash) changed.push({ entry: e, guidKey: old.guid_key });
-    }
-
-    const insertedIds: number[] = [];
-    if (fresh.length) {
-      const first = await reserveEntryIds(trx, fresh.length, input.now);
-      const rows = fresh.map((e, i) => ({
-        ...entryColumns(e),
-        id: first + i,
-        feed_id: input.feedId,
-        guid_key: e.guidKey,
-      }));
-      for (let i = 0; i < rows.length; i += CHUNK) {
-        await trx
-          .insertInto('entries')
-          .values(rows.slice(i, i + CHUNK))
-          .execute();
-      }
-      insertedIds.push(...rows.map((r) => r.id));
-      await trx
-        .updateTable('subscriptions')
-        .set((eb) => ({ unread_count: eb('unread_count', '+', fresh.length) }))
-        .where('feed_id', '=', input.feedId)
-        .execute();
-    }
-    for (const { entry, guidKey } of changed) {
-      await trx
-        .updateTable('entries')
-        .set(entryColumns(entry))
-        .where('feed_id', '=', input.feedId)
-        .where('guid_key', '=', guidKey)
-        .execute();
-    }
-    return { inserted: fresh.length, updated: changed.length, insertedIds };
+    await lockEntryIdClock(trx);
+    const [result] = await ingestFeedsEntries(trx, [input], input.now);
+    return result!;
   });
 }
 
-/** Unknown entries that are a stored entry under a new GUID: same link and same title. */
+/**
+ * The first statement of every transaction that stores entries: a write to the clock row, which
+ * takes the SQLite write lock (or the clock row lock on PostgreSQL) up front, so concurrent ingests
+ * queue instead of failing on lock upgrade, and ids become visible in id order.
+ */
+export async function lockEntryIdClock(trx: Transaction<Schema>): Promise<void> {
+  await trx
+    .updateTable('entry_id_clock')
+    .set({ last_id: sql`last_id` })
+    .where('id', '=', 1)
+    .execute();
+}
+
+/**
+ * Stores the entries of several feeds inside `trx`, which must have called lockEntryIdClock
+ * first. Same rules as ingestEntries, with a constant number of statements per batch (lookups,
+ * id reservation, inserts and the unread counts are done for all the feeds at once) plus one
+ * per changed entry. Results come in the order of `feeds`.
+ */
+export async function ingestFeedsEntries(
+  trx: Transaction<Schema>,
+  feeds: { feedId: number; entries: NewEntry[] }[],
+  now: number,
+): Promise<IngestResult[]> {
+  // Per feed: its entries, one per identity key (the first wins).
+  const perFeed = feeds.map(({ feedId, entries }) => {
+    const unique = new Map<string, NewEntry>();
+    for (const e of entries) if (!unique.has(e.guidKey)) unique.set(e.guidKey, e);
+    return { feedId, entries: [...unique.values()] };
+  });
+  const all = perFeed.flatMap(({ feedId, entries }) => entries.map((entry) => ({ feedId, entry })));
+  const results: IngestResult[] = perFeed.map(() => ({ inserted: 0, updated: 0, insertedIds: [] }));
+  if (all.length === 0) return results;
+
+  const keyOf = (feedId: number, guidKey: string) => `${feedId}\u0000${guidKey}`;
+  const existing = new Map<string, { id: number; content_hash: string }>();
+  const tombstoned = new Set<string>();
+  for (let i = 0; i < all.length; i += CHUNK) {
+    const chunk = all.slice(i, i + CHUNK);
+    const feedIds = [...new Set(chunk.map((x) => x.feedId))];
+    const keys = [...new Set(chunk.map((x) => x.entry.guidKey))];
+    // A superset (any of these feeds × any of these keys), narrowed by the maps' composite keys.
+    const rows = await trx
+      .selectFrom('entries')
+      .select(['id', 'feed_id', 'guid_key', 'content_hash'])
+      .where('feed_id', 'in', feedIds)
+      .where('guid_key', 'in', keys)
+      .execute();
+    for (const r of rows)
+      existing.set(keyOf(r.feed_id, r.guid_key), { id: r.id, content_hash: r.content_hash });
+    const dead = await trx
+      .selectFrom('entry_tombstones')
+      .select(['feed_id', 'guid_key'])
+      .where('feed_id', 'in', feedIds)
+      .where('guid_key', 'in', keys)
+      .execute();
+    for (const r of dead) tombstoned.add(keyOf(r.feed_id, r.guid_key));
+  }
+
+  const candidates = all.filter(
+    (x) =>
+      !existing.has(keyOf(x.feedId, x.entry.guidKey)) && !tombstoned.has(keyOf(x.feedId, x.entry.guidKey)),
+  );
+  // Some feeds give an item a new GUID at every fetch. An unknown GUID whose link and title
+  // are those of a stored entry is that entry again: update it in place, never duplicate it.
+  const sameAs = await entriesWithSameLinkAndTitle(trx, candidates);
+  const resultOf = new Map(perFeed.map((f, i) => [f.feedId, results[i]!]));
+
+  // New entries of the whole batch, oldest publication first, get consecutive ids.
+  const fresh = candidates
+    .filter((x) => !sameAs.has(x.entry))
+    .sort((a, b) => a.entry.dateAt - b.entry.dateAt);
+  if (fresh.length) {
+    const first = await reserveEntryIds(trx, fresh.length, now);
+    const rows = fresh.map((x, i) => ({
+      ...entryColumns(x.entry),
+      id: first + i,
+      feed_id: x.feedId,
+      guid_key: x.entry.guidKey,
+    }));
+    for (let i = 0; i < rows.length; i += CHUNK) {
+      await trx
+        .insertInto('entries')
+        .values(rows.slice(i, i + CHUNK))
+        .execute();
+    }
+    const newPerFeed = new Map<number, number>();
+    for (const r of rows) {
+      const result = resultOf.get(r.feed_id)!;
+      result.inserted++;
+      result.insertedIds.push(r.id);
+      newPerFeed.set(r.feed_id, (newPerFeed.get(r.feed_id) ?? 0) + 1);
+    }
+    // Every subscriber's unread count, all feeds in one statement.
+    const counts = [...newPerFeed];
+    for (let i = 0; i < counts.length; i += CHUNK) {
+      const part = counts.slice(i, i + CHUNK);
+      const increment = sql<number>`case feed_id ${sql.join(
+        part.map(([feedId, n]) => sql`when ${feedId} then ${n}`),
+        sql` `,
+      )} else 0 end`;
+      await trx
+        .updateTable('subscriptions')
+        .set((eb) => ({ unread_count: eb('unread_count', '+', increment) }))
+        .where(
+          'feed_id',
+          'in',
+          part.map(([feedId]) => feedId),
+        )
+        .execute();
+    }
+  }
+
+  const changed: { feedId: number; entry: NewEntry; guidKey: string }[] = [];
+  for (const x of all) {
+    const old = existing.get(keyOf(x.feedId, x.entry.guidKey));
+    if (old !== undefined && old.content_hash !== x.entry.contentHash)
+      changed.push({ feedId: x.feedId, entry: x.entry, guidKey: x.entry.guidKey });
+  }
+  for (const [entry, old] of sameAs) {
+    if (old.content_hash !== entry.contentHash)
+      changed.push({ feedId: old.feed_id, entry, guidKey: old.guid_key });
+  }
+  for (const { feedId, entry, guidKey } of changed) {
+    await trx
+      .updateTable('entries')
+      .set(entryColumns(entry))
+      .where('feed_id', '=', feedId)
+      .where('guid_key', '=', guidKey)
+      .execute();
+    resultOf.get(feedId)!.updated++;
+  }
+  return results;
+}
+
+/** Unknown entries that are a stored entry of their feed under a new GUID: same link and same title. */
 async function entriesWithSameLinkAndTitle(
   trx: Transaction<Schema>,
-  feedId: number,
-  candidates: NewEntry[],
-): Promise<Map<NewEntry, { guid_key: string; content_hash: string }>> {
-  const found = new Map<NewEntry, { guid_key: string; content_hash: string }>();
-  const withUrl = candidates.filter((e) => e.url !== null);
+  candidates: { feedId: number; entry: NewEntry }[],
+): Promise<Map<NewEntry, { feed_id: number; guid_key: string; content_hash: string }>> {
+  const found = new Map<NewEntry, { feed_id: number; guid_key: string; content_hash: string }>();
+  const withUrl = candidates.filter((x) => x.entry.url !== null);
   for (let i = 0; i < withUrl.length; i += CHUNK) {
     const chunk = withUrl.slice(i, i + CHUNK);
     const rows = await trx
       .selectFrom('entries')
-      .select(['guid_key', 'url', 'title', 'content_hash'])
-      .where('feed_id', '=', feedId)
-      .where(
-        'url',
-        'in',
-        chunk.map((e) => e.url!),
-      )
+      .select(['feed_id', 'guid_key', 'url', 'title', 'content_hash'])
+      .where('feed_id', 'in', [...new Set(chunk.map((x) => x.feedId))])
+      .where('url', 'in', [...new Set(chunk.map((x) => x.entry.url!))])
       .execute();
-    for (const e of chunk) {
-      const match = rows.find((r) => r.url === e.url && r.title === e.title);
-      if (match) found.set(e, match);
+    if (rows.length === 0) continue;
+    for (const x of chunk) {
+      const match = rows.find(
+        (r) => r.feed_id === x.feedId && r.url === x.entry.url && r.title === x.entry.title,
+      );
+      if (match) found.set(x.entry, match);
     }
   }
   return found;
@@ -196,6 +254,25 @@ export async function latestEntryDates(db: Kysely<Schema>, feedId: number, limit
     .limit(limit)
     .execute();
   return rows.map((r) => r.date_at);
+}
+
+/** latestEntryDates for several feeds in one query (feeds without entries get []). */
+export async function latestEntryDatesOfFeeds(
+  db: Kysely<Schema>,
+  feedIds: number[],
+  limit: number,
+): Promise<Map<number, number[]>> {
+  const out = new Map<number, number[]>(feedIds.map((id) => [id, []]));
+  for (let i = 0; i < feedIds.length; i += CHUNK) {
+    const part = feedIds.slice(i, i + CHUNK);
+    const { rows } = await sql<{ feed_id: number; date_at: number }>`
+      select feed_id, date_at from (
+        select feed_id, date_at, row_number() over (partition by feed_id order by id desc) as rank
+        from entries where feed_id in (${sql.join(part)})
+      ) latest where rank <= ${limit} order by feed_id, rank`.execute(db);
+    for (const r of rows) out.get(Number(r.feed_id))?.push(Number(r.date_at));
+  }
+  return out;
 }
 
 /** Deletes entries and leaves tombstones so the next refresh does not bring them back. */

@@ -1,0 +1,94 @@
+// A pool of worker threads that parse and sanitize feed bodies, so that a refresh uses every core
+// while the main thread fetches and stores. Threads start on first use (an unchanged refresh
+// starts none) and one more whenever every started thread is busy, up to `size`.
+import { Worker } from 'node:worker_threads';
+import type { FeedBodyJob, ProcessedFeedBody } from './process-feed-body.ts';
+import type { ProcessReply, ProcessRequest } from './process-worker.ts';
+
+export interface ProcessPool {
+  process(job: FeedBodyJob): Promise<ProcessedFeedBody>;
+  close(): Promise<void>;
+}
+
+interface Pending {
+  request: ProcessRequest;
+  resolve: (result: ProcessedFeedBody) => void;
+  reject: (err: Error) => void;
+}
+
+interface PoolThread {
+  worker: Worker;
+  current: Pending | null;
+}
+
+/** The worker's entry: the .ts source under tsx (tests), dist/process-worker.js in the bundle. */
+export function processWorkerUrl(moduleUrl: string = import.meta.url): URL {
+  if (moduleUrl.endsWith('.ts')) return new URL('./process-worker.ts', moduleUrl);
+  return new URL(moduleUrl.includes('/chunks/') ? '../process-worker.js' : './process-worker.js', moduleUrl);
+}
+
+/** Under tsx (tests), a worker must register tsx itself before it can load TypeScript. */
+function workerFor(url: URL): Worker {
+  if (!url.pathname.endsWith('.ts')) return new Worker(url);
+  const code = `import('tsx/esm/api').then((m) => m.register()).then(() => import(${JSON.stringify(url.href)}))`;
+  return new Worker(code, { eval: true });
+}
+
+export function createProcessPool(input: { size: number; workerUrl?: URL }): ProcessPool {
+  const size = Math.max(1, input.size);
+  const url = input.workerUrl ?? processWorkerUrl();
+  const threads: PoolThread[] = [];
+  const queue: Pending[] = [];
+  let nextId = 1;
+  let closed = false;
+
+  function start(): PoolThread {
+    const thread: PoolThread = { worker: workerFor(url), current: null };
+    thread.worker.on('message', (reply: ProcessReply) => {
+      const done = thread.current;
+      thread.current = null;
+      if (done && done.request.id === reply.id) done.resolve(reply.result);
+      dispatch();
+    });
+    const fail = (err: Error) => {
+      const index = threads.indexOf(thread);
+      if (index >= 0) threads.splice(index, 1);
+      const done = thread.current;
+      thread.current = null;
+      done?.reject(new Error(`process: worker thread failed: ${err.message}`));
+      dispatch();
+    };
+    thread.worker.on('error', fail);
+    thread.worker.on('exit', (code) => {
+      if (!closed) fail(new Error(`exited with code ${code}`));
+    });
+    threads.push(thread);
+    return thread;
+  }
+
+  function dispatch() {
+    while (queue.length) {
+      let idle = threads.find((t) => t.current === null);
+      if (!idle && threads.length < size) idle = start();
+      if (!idle) return;
+      const pending = queue.shift()!;
+      idle.current = pending;
+      idle.worker.postMessage(pending.request);
+    }
+  }
+
+  return {
+    process(job) {
+      if (closed) return Promise.reject(new Error('process: the pool is closed'));
+      return new Promise<ProcessedFeedBody>((resolve, reject) => {
+        queue.push({ request: { id: nextId++, job }, resolve, reject });
+        dispatch();
+      });
+    },
+    async close() {
+      closed = true;
+      for (const pending of queue.splice(0)) pending.reject(new Error('process: the pool is closed'));
+      await Promise.all(threads.splice(0).map((t) => t.worker.terminate()));
+    },
+  };
+}

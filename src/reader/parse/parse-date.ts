@@ -10,10 +10,54 @@ const ISO_DATE =
 export function parseDate(value: string): number | null {
   const text = value.trim();
   if (text.length === 0 || text.length > 200) return null;
+  const rfc822 = RFC_822.exec(text);
+  if (rfc822) {
+    const ms = rfc822ToMs(rfc822);
+    if (ms !== undefined) return ms;
+  }
   const iso = ISO_DATE.exec(text);
   if (iso) return isoToMs(iso);
   return looseDateToMs(text);
 }
+
+// The common shape, "Tue, 18 Nov 2025 15:02:00 GMT": read directly, as looseDateToMs would.
+const RFC_822 =
+  /^(?:([A-Za-z]{3}),? +)?(\d{1,2}) ([A-Za-z]{3}) (\d{4}) (\d{1,2}):(\d{2})(?::(\d{2}))? *([A-Za-z]{1,4}|[+-]\d{4})?$/;
+
+const ENGLISH_DAYS = new Set(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']);
+
+/** undefined when the date is better left to looseDateToMs. */
+function rfc822ToMs(m: RegExpExecArray): number | null | undefined {
+  if (m[1] !== undefined && !ENGLISH_DAYS.has(m[1].toLowerCase())) return undefined;
+  const month = ENGLISH_MONTHS.indexOf((m[3] ?? '').toLowerCase()) + 1;
+  if (month === 0) return undefined;
+  const zone = m[8];
+  let offset = 0;
+  if (zone !== undefined) {
+    const first = zone.charCodeAt(0);
+    if (first === 43 || first === 45) {
+      const parsed = offsetMinutesFromNumeric(zone);
+      if (parsed === null) return undefined;
+      offset = parsed;
+    } else {
+      const named = ZONES[zone.toLowerCase()];
+      if (named === undefined) return undefined;
+      offset = named;
+    }
+  }
+  return utcMs(
+    Number(m[4]),
+    month,
+    Number(m[2]),
+    Number(m[5]),
+    Number(m[6]),
+    m[7] ? Number(m[7]) : 0,
+    0,
+    offset,
+  );
+}
+
+const ENGLISH_MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 
 function isoToMs(m: RegExpExecArray): number | null {
   const year = Number(m[1]);
@@ -56,8 +100,13 @@ function utcMs(
   return Number.isFinite(ms) ? ms : null;
 }
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  // Date.UTC reads years 0–99 as 1900–1999: so does this.
+  const y = year >= 0 && year <= 99 ? 1900 + year : year;
+  if (month === 2 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0)) return 29;
+  return DAYS_IN_MONTH[month - 1] ?? 31;
 }
 
 // Zone names → minutes east of UTC. Military letters as RFC 822 defines them.

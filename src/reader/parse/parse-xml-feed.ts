@@ -1,5 +1,5 @@
 // RSS 0.9x/2.0, RSS 1.0 (RDF) and Atom 0.3/1.0 → ParsedFeed, in one streaming pass over
-// htmlparser2's tokenizer (xmlMode, no DOM). Elements are matched by namespace URI: prefixes are
+// xml-tokenizer.ts (no DOM). Elements are matched by namespace URI: prefixes are
 // resolved from the xmlns declarations in scope, and an undeclared prefix is taken at its word
 // ("dc:creator" without xmlns:dc still means Dublin Core).
 //
@@ -8,8 +8,6 @@
 // junk, prolog, DOCTYPE with its internal subset) is skipped. DTD entities are never expanded.
 // Depth is bounded (parse.too_deep) and nothing recurses, so hostile input stays linear.
 
-import { Parser } from 'htmlparser2';
-import { decodeHTML } from 'entities';
 import type { ParsedEntry, ParsedFeed, ParsedPerson, FeedFormat } from '../../model/parsed-feed.ts';
 import { ParseError } from './parse-error.ts';
 import { namespacePrefixForUri } from './namespace-prefix.ts';
@@ -18,7 +16,9 @@ import { escapeHtml } from './escape-html.ts';
 import { collapseWhitespace, looksLikeHtml, plainTextFromHtml } from './plain-text-from-html.ts';
 import { absoluteUrlOrNull, resolveUrl } from './resolve-url.ts';
 import { personFromText } from './person-from-text.ts';
-import { textWithoutDoubleUtf8 } from './repair-double-utf8.ts';
+import { mayHaveDoubleUtf8, textWithoutDoubleUtf8 } from './repair-double-utf8.ts';
+import { decodeEntities, decodedXmlEntities } from './decode-entities.ts';
+import { tokenizeXml } from './xml-tokenizer.ts';
 
 const MAX_DEPTH = 1000;
 
@@ -108,18 +108,26 @@ interface Collector {
   topLevelTextAfterWrapper: boolean;
 }
 
+/** The namespace declarations in scope, and the canonical keys of names already read under them. */
+interface Scope {
+  uris: ReadonlyMap<string, string>;
+  keys: Map<string, string>;
+}
+
 interface Frame {
   /** Canonical key: 'prefix:local' with prefixes normalized by namespace URI ('' for RSS). */
   key: string;
-  scope: ReadonlyMap<string, string>;
+  scope: Scope;
   base: string | null;
   /** True when this frame or an ancestor set xml:base. */
   explicitBase: boolean;
   lang: string | null;
   collector: Collector | null;
-  onClose: ((frame: Frame, collector: Collector | null) => void) | null;
+  /** Called at the end of an element whose content was collected. */
+  onCollected: ((frame: Frame, collector: Collector) => void) | null;
+  /** Called at the end of a structural element (an item, a person). */
+  onClose: ((frame: Frame) => void) | null;
   context: Context;
-  attribs: Record<string, string>;
 }
 
 type Context = 'document' | 'feed' | 'entry' | 'person' | 'ignore' | 'image';
@@ -174,8 +182,10 @@ export function parseXmlFeed(text: string, root: RootElement, documentUrl: strin
   let person: PersonDraft | null = null;
   const prefixCache = new Map<string, string>();
   const frames: Frame[] = [];
-  const emptyScope: ReadonlyMap<string, string> = new Map();
+  const emptyScope: Scope = { uris: new Map(), keys: new Map() };
   let collecting: Collector | null = null;
+  /** Depth of markup inside the element being collected (those elements get no frame). */
+  let collectedDepth = 0;
   let rootSeen = false;
   const warnings: string[] = [];
   let warnedPrefix = false;
@@ -184,7 +194,7 @@ export function parseXmlFeed(text: string, root: RootElement, documentUrl: strin
   const attr = (attribs: Record<string, string>, name: string): string | null => {
     const raw = attribs[name];
     if (raw === undefined) return null;
-    return raw.includes('&') ? decodeHTML(raw) : raw;
+    return decodeEntities(raw);
   };
 
   const canonicalPrefix = (uri: string): string => {
@@ -287,12 +297,9 @@ export function parseXmlFeed(text: string, root: RootElement, documentUrl: strin
   const openElement = (frame: Frame, attribs: Record<string, string>): void => {
     const key = frame.key;
     const parentContext = frames.length > 1 ? (frames[frames.length - 2]?.context ?? 'document') : 'document';
-    const collect = (onClose: (f: Frame, c: Collector) => void): void => {
-      frame.collector = newCollector();
-      collecting = frame.collector;
-      frame.onClose = (f, c) => {
-        if (c) onClose(f, c);
-      };
+    const collect = (onCollected: (f: Frame, c: Collector) => void): void => {
+      collecting = frame.collector = newCollector();
+      frame.onCollected = onCollected;
     };
 
     if (parentContext === 'document') {
@@ -305,12 +312,12 @@ export function parseXmlFeed(text: string, root: RootElement, documentUrl: strin
         feed.version = rssVersion(version, rootLocal);
       } else if (format === 'atom') {
         const colon = root.name.indexOf(':');
-        const uri = frame.scope.get(colon < 0 ? '' : root.name.slice(0, colon)) ?? '';
+        const uri = frame.scope.uris.get(colon < 0 ? '' : root.name.slice(0, colon)) ?? '';
         const version = attr(attribs, 'version');
         feed.version =
           uri.toLowerCase().startsWith('http://purl.org/atom/ns') || version === '0.3' ? 'atom03' : 'atom10';
       } else {
-        const uris = [...frame.scope.values()].map((u) => u.toLowerCase());
+        const uris = [...frame.scope.uris.values()].map((u) => u.toLowerCase());
         feed.version = uris.some((u) => u.includes('/rdf/simple/0.9')) ? 'rss090' : 'rss10';
       }
       if (frame.lang) feed.language = frame.lang;
@@ -360,7 +367,7 @@ export function parseXmlFeed(text: string, root: RootElement, documentUrl: strin
           // An item opened inside an unclosed item: the first one ends here.
           const closePrevious = previous.onClose;
           previous.onClose = null;
-          closePrevious(previous, null);
+          closePrevious(previous);
         }
         draftFrame = frame;
         frame.context = 'entry';
@@ -641,8 +648,8 @@ export function parseXmlFeed(text: string, root: RootElement, documentUrl: strin
             const email = /<email(?:\s[^>]*)?>([^<]*)<\/email>/.exec(c.html)?.[1];
             if (name !== undefined || email !== undefined) {
               addEntryAuthor({
-                name: name ? nonEmpty(collapseWhitespace(decodeHTML(name))) : null,
-                email: email ? nonEmpty(decodeHTML(email).trim()) : null,
+                name: name ? nonEmpty(collapseWhitespace(decodeEntities(name))) : null,
+                email: email ? nonEmpty(decodeEntities(email).trim()) : null,
                 uri: null,
               });
               return;
@@ -722,110 +729,105 @@ export function parseXmlFeed(text: string, root: RootElement, documentUrl: strin
 
   // The streaming pass ----------------------------------------------------------------------
 
-  const parser = new Parser(
+  // Text may hold double-encoded UTF-8 only where the document does, or where a character
+  // reference wrote it.
+  const repairDoubleUtf8 = mayHaveDoubleUtf8(text);
+  const addText = (c: Collector, data: string, isCdata: boolean): void => {
+    let value = isCdata ? data : decodedXmlEntities(data);
+    if (value === null) {
+      // Named HTML entities or references to non-ASCII characters: they may write mojibake.
+      value = decodeEntities(data);
+      if (!warnedEntity && value !== data && UNDEFINED_XML_ENTITY.test(data)) {
+        warnedEntity = true;
+        warnings.push('parse: HTML entities that XML does not define (read as HTML)');
+      }
+      value = textWithoutDoubleUtf8(value);
+    } else if (repairDoubleUtf8) value = textWithoutDoubleUtf8(value);
+    c.text += value;
+    // Markup is only needed once the element has child elements (see serializeOpen).
+    if (c.childElements > 0) c.html += escapeHtml(value);
+    if (c.depth === 0 && c.wrapperEnd >= 0 && value.trim() !== '') c.topLevelTextAfterWrapper = true;
+  };
+
+  const { unclosedCdata } = tokenizeXml(
+    text,
+    root.index,
     {
       onopentag(name, attribs) {
-        const parent = frames[frames.length - 1];
-        if (frames.length >= MAX_DEPTH) {
-          throw new ParseError('parse.too_deep', `parse: elements nested deeper than ${MAX_DEPTH} levels`);
-        }
         if (collecting) {
           serializeOpen(collecting, name, attribs);
-          frames.push({
-            key: '',
-            scope: parent?.scope ?? emptyScope,
-            base: parent?.base ?? documentUrl,
-            explicitBase: parent?.explicitBase ?? false,
-            lang: parent?.lang ?? null,
-            collector: null,
-            onClose: null,
-            context: 'ignore',
-            attribs,
-          });
+          collectedDepth++;
           return;
         }
+        const parent = frames[frames.length - 1];
         let scope = parent?.scope ?? emptyScope;
         let declared: Map<string, string> | null = null;
         for (const attrName in attribs) {
-          if (attrName === 'xmlns' || attrName.startsWith('xmlns:')) {
-            if (!declared) declared = new Map(scope);
-            declared.set(attrName === 'xmlns' ? '' : attrName.slice(6), attribs[attrName] ?? '');
+          if (attrName.startsWith('xmlns') && (attrName.length === 5 || attrName.charCodeAt(5) === 58)) {
+            if (!declared) declared = new Map(scope.uris);
+            declared.set(attrName.length === 5 ? '' : attrName.slice(6), attribs[attrName] ?? '');
           }
         }
-        if (declared) scope = declared;
-        const colon = name.indexOf(':');
-        const prefix = colon < 0 ? '' : name.slice(0, colon);
-        const local = colon < 0 ? name : name.slice(colon + 1);
-        const uri = scope.get(prefix);
-        if (uri === undefined && prefix !== '' && !warnedPrefix && prefix !== 'xml') {
-          warnedPrefix = true;
-          warnings.push(`parse: the namespace prefix "${prefix}" is used without being declared`);
+        if (declared) scope = { uris: declared, keys: new Map() };
+        let key = scope.keys.get(name);
+        if (key === undefined) {
+          const colon = name.indexOf(':');
+          const prefix = colon < 0 ? '' : name.slice(0, colon);
+          const local = colon < 0 ? name : name.slice(colon + 1);
+          const uri = scope.uris.get(prefix);
+          if (uri === undefined && prefix !== '' && !warnedPrefix && prefix !== 'xml') {
+            warnedPrefix = true;
+            warnings.push(`parse: the namespace prefix "${prefix}" is used without being declared`);
+          }
+          let ns = uri !== undefined ? canonicalPrefix(uri) : prefix;
+          // The default namespace, unknown or absent, is the document's own vocabulary.
+          if (prefix === '' && (ns === '' || ns.startsWith('{'))) ns = format === 'atom' ? 'atom' : '';
+          key = ns + ':' + local;
+          scope.keys.set(name, key);
         }
-        let ns = uri !== undefined ? canonicalPrefix(uri) : prefix;
-        // The default namespace, unknown or absent, is the document's own vocabulary.
-        if (prefix === '' && (ns === '' || ns.startsWith('{'))) ns = format === 'atom' ? 'atom' : '';
         const xmlBase = attribs['xml:base'];
         const parentBase = parent ? parent.base : documentUrl;
-        const base = xmlBase !== undefined ? resolveUrl(decodeIfNeeded(xmlBase), parentBase) : parentBase;
+        const base = xmlBase !== undefined ? resolveUrl(decodeEntities(xmlBase), parentBase) : parentBase;
         const xmlLang = attribs['xml:lang'];
         const frame: Frame = {
-          key: ns + ':' + local,
+          key,
           scope,
           base,
           explicitBase: xmlBase !== undefined || (parent?.explicitBase ?? false),
-          lang: xmlLang !== undefined ? decodeIfNeeded(xmlLang).trim() || null : (parent?.lang ?? null),
+          lang: xmlLang !== undefined ? decodeEntities(xmlLang).trim() || null : (parent?.lang ?? null),
           collector: null,
+          onCollected: null,
           onClose: null,
           context: 'ignore',
-          attribs,
         };
         frames.push(frame);
         openElement(frame, attribs);
       },
       onclosetag(name) {
-        const frame = frames.pop();
-        if (!frame) return;
-        if (collecting && frame.collector !== collecting) {
-          serializeClose(collecting, name);
+        if (collectedDepth > 0) {
+          collectedDepth--;
+          if (collecting) serializeClose(collecting, name);
           return;
         }
-        if (frame.collector) collecting = null;
-        if (frame.onClose) frame.onClose(frame, frame.collector);
-      },
-      ontext(data) {
-        const c = collecting;
-        if (!c) return;
-        let value = c.inCdata || !data.includes('&') ? data : decodeHTML(data);
-        if (!warnedEntity && value !== data && UNDEFINED_XML_ENTITY.test(data)) {
-          warnedEntity = true;
-          warnings.push('parse: HTML entities that XML does not define (read as HTML)');
+        const frame = frames.pop();
+        if (!frame) return;
+        if (frame.collector) {
+          collecting = null;
+          if (frame.onCollected) frame.onCollected(frame, frame.collector);
         }
-        value = textWithoutDoubleUtf8(value);
-        c.text += value;
-        // Markup is only needed once the element has child elements (see serializeOpen).
-        if (c.childElements > 0) c.html += escapeHtml(value);
-        if (c.depth === 0 && c.wrapperEnd >= 0 && value.trim() !== '') c.topLevelTextAfterWrapper = true;
+        if (frame.onClose) frame.onClose(frame);
       },
-      oncdatastart() {
-        if (collecting) collecting.inCdata = true;
+      ontext(from, to) {
+        if (collecting) addText(collecting, text.slice(from, to), false);
       },
-      oncdataend() {
-        if (collecting) collecting.inCdata = false;
+      oncdata(data) {
+        if (collecting) addText(collecting, data, true);
       },
     },
-    {
-      xmlMode: true,
-      decodeEntities: false,
-      lowerCaseTags: true,
-      lowerCaseAttributeNames: true,
-      recognizeCDATA: true,
-      recognizeSelfClosing: true,
-    },
+    MAX_DEPTH,
   );
-  parser.end(root.index === 0 ? text : text.slice(root.index));
 
-  if (text.lastIndexOf('<![') > text.lastIndexOf(']]>'))
-    warnings.push('parse: a CDATA section is not closed');
+  if (unclosedCdata) warnings.push('parse: a CDATA section is not closed');
   if (warnings.length > 0) feed.warnings = warnings;
   if (feed.updated === null) feed.updated = feedPublished;
   if (feed.link === null) feed.link = feedIdLink;
@@ -833,10 +835,6 @@ export function parseXmlFeed(text: string, root: RootElement, documentUrl: strin
 }
 
 const UNDEFINED_XML_ENTITY = /&(?!(?:amp|lt|gt|quot|apos);|#)[A-Za-z][A-Za-z0-9]*;/;
-
-function decodeIfNeeded(value: string): string {
-  return value.includes('&') ? decodeHTML(value) : value;
-}
 
 function serializeOpen(c: Collector, qualifiedName: string, attribs: Record<string, string>): void {
   const name = qualifiedName.slice(qualifiedName.indexOf(':') + 1);
@@ -846,7 +844,7 @@ function serializeOpen(c: Collector, qualifiedName: string, attribs: Record<stri
   for (const attrName in attribs) {
     if (attrName === 'xmlns' || attrName.startsWith('xmlns:')) continue;
     const value = attribs[attrName] ?? '';
-    tag += ` ${attrName}="${escapeHtml(decodeIfNeeded(value))}"`;
+    tag += ` ${attrName}="${escapeHtml(decodeEntities(value))}"`;
   }
   tag += '>';
   if (c.depth === 0) {

@@ -55,5 +55,25 @@ export function plainTextFromHtml(html: string): string {
 
 export function collapseWhitespace(text: string): string {
   // ASCII whitespace only: a no-break space is the publisher's choice.
+  if (!needsCollapsing(text)) return text;
   return text.replace(/[ \t\n\r\f\v]+/g, ' ').replace(/^ | $/g, '');
+}
+
+/** True when `text` has whitespace other than single inner spaces. */
+function needsCollapsing(text: string): boolean {
+  const n = text.length;
+  if (n === 0) return false;
+  if (text.charCodeAt(0) === 32 || text.charCodeAt(n - 1) === 32) return true;
+  let previousSpace = false;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 32) {
+      if (previousSpace) return true;
+      previousSpace = true;
+    } else {
+      if (c >= 9 && c <= 13) return true;
+      previousSpace = false;
+    }
+  }
+  return false;
 }

@@ -23,3 +23,10 @@ test('a feed with double-encoded titles and entity-written mojibake reads cleanl
   assert.equal(feed.title, 'Café');
   assert.equal(feed.entries[0]?.summary, '…');
 });
+
+test('mojibake written with a numeric reference is repaired even when the document has none', () => {
+  const feed = parseFeed('<rss><channel><item><title>Caf&#195;&#169;</title></item></channel></rss>', {
+    url: null,
+  });
+  assert.equal(feed.entries[0]?.title, 'Café');
+});

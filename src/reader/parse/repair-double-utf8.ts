@@ -18,6 +18,11 @@ const WINDOWS_1252_BYTE = new Map<number, number>(
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
+/** False when no part of `text` can be double-encoded UTF-8: textWithoutDoubleUtf8 would change nothing. */
+export function mayHaveDoubleUtf8(text: string): boolean {
+  return SUSPECT.test(text);
+}
+
 export function textWithoutDoubleUtf8(text: string): string {
   if (!SUSPECT.test(text)) return text;
   const bytes = new Uint8Array(text.length);

@@ -66,10 +66,10 @@ before(async () => {
     kind: 'html',
     html:
       '<!doctype html><html><head><title>Daily Planet</title>' +
-      '<link rel="alternate" type="application/rss+xml" title="Daily Planet" href="/feed.xml">' +
+      '<link rel="alternate" type="application/rss+xml" title="Daily Planet" href="/planet.xml">' +
       '</head><body><h1>Daily Planet</h1></body></html>',
   });
-  h.feeds.route('/feed.xml', { kind: 'feed', feed: planetFeed() });
+  h.feeds.route('/planet.xml', { kind: 'feed', feed: planetFeed() });
   h.feeds.route('/about.html', {
     kind: 'html',
     html: '<!doctype html><html><head><title>About us</title></head><body><p>No feed here.</p></body></html>',
@@ -250,7 +250,7 @@ test('add a feed from its web page (autodiscovery); a page without feed is refus
     'Harbour reopens',
     'Meteor over Metropolis',
   ]);
-  assert.ok(h.feeds.hits('/feed.xml') > 0);
+  assert.ok(h.feeds.hits('/planet.xml') > 0);
 
   const feedsBefore = await h.veille.database.db.selectFrom('feeds').select('id').execute();
   await page.goto('/subscriptions');
@@ -379,7 +379,7 @@ test('mark all as read spares what arrived after the page was shown; Undo restor
   assert.deepEqual(await rowTitles(page), ['City council votes the budget']);
 
   // A new article arrives while the user looks at the page.
-  h.feeds.route('/feed.xml', {
+  h.feeds.route('/planet.xml', {
     kind: 'feed',
     feed: planetFeed([
       {
@@ -487,7 +487,7 @@ test('a feed answering 500 shows its error while the other feeds still refresh',
   assert.deepEqual(await rowTitles(page), ['Flaky first post']);
 
   h.feeds.route('/flaky.xml', { kind: 'status', status: 500 });
-  h.feeds.route('/feed.xml', {
+  h.feeds.route('/planet.xml', {
     kind: 'feed',
     feed: planetFeed([
       {

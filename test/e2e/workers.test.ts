@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -27,7 +27,7 @@ const CONCURRENCY = 4;
 const RESPONSE_DELAY_MS = 40;
 const KILL_AFTER_REQUESTS = 100;
 const LEASE_SECONDS = 3;
-const DONE_WITHIN_MS = 25_000;
+const DONE_WITHIN_MS = 60_000;
 
 interface Child {
   name: string;
@@ -153,10 +153,9 @@ describe('veille worker ×3 + serve --no-refresh on PostgreSQL', () => {
   before(async () => {
     if (skip) return;
     process.once('exit', killChildren); // even if the test process dies, leave no process behind
-    if (!existsSync(BUNDLE) || !readFileSync(BUNDLE, 'utf8').includes('worker: started'))
-      throw new Error(
-        'workers test: dist/main.js is missing or older than `veille worker`: run `node scripts/build.mjs`',
-      );
+    if (!existsSync(BUNDLE)) {
+      throw new Error('workers test: dist/main.js is missing: run `node scripts/build.mjs` (npm test does)');
+    }
     farm = await startFarm();
     database = await openDatabase(PG_URL!, { schema });
   });
@@ -177,7 +176,7 @@ describe('veille worker ×3 + serve --no-refresh on PostgreSQL', () => {
 
   test(
     'a killed worker’s feeds are taken over; each feed is fetched once, no entry lost or duplicated',
-    { skip, timeout: 60_000 },
+    { skip, timeout: 120_000 },
     async () => {
       const db = database!.db;
       const started = Date.now();

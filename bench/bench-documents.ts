@@ -44,6 +44,13 @@ function nameMatcher(pattern: string): (name: string) => boolean {
   return (name) => regex.test(name);
 }
 
+/** `doc` decoded again: a string no other document or earlier decoding shares. */
+export function freshText(doc: BenchDocument): string {
+  const bytes = doc.bytes;
+  const unzipped = bytes[0] === 0x1f && bytes[1] === 0x8b ? new Uint8Array(gunzipSync(bytes)) : bytes;
+  return decodeFeedBytes(unzipped, null).text;
+}
+
 export function benchDocuments(dir: string, names: readonly string[]): BenchDocument[] {
   return names.map((name) => {
     const bytes = new Uint8Array(readFileSync(join(dir, name)));

@@ -23,6 +23,11 @@ export interface BenchParser {
   id: BenchParserId;
   label: string;
   load(): Promise<EntryCounter>;
+  /**
+   * The parser's whole result for one document, for measuring what a result keeps alive.
+   * `text` is a fresh decoding of `doc` that nothing else references (the bytes parser ignores it).
+   */
+  loadParsed(): Promise<(doc: BenchDocument, text: string) => unknown>;
 }
 
 const require = createRequire(import.meta.url);
@@ -48,6 +53,10 @@ export function benchParsers(veilleModule: string): BenchParser[] {
         const { parseFeed } = (await import(veilleModule)) as VeilleParseModule;
         return (doc) => parseFeed(doc.text, { url: null }).entries.length;
       },
+      async loadParsed() {
+        const { parseFeed } = (await import(veilleModule)) as VeilleParseModule;
+        return (_doc, text) => parseFeed(text, { url: null });
+      },
     },
     {
       id: 'veille-bytes',
@@ -55,6 +64,10 @@ export function benchParsers(veilleModule: string): BenchParser[] {
       async load() {
         const { parseFeedBytes } = (await import(veilleModule)) as VeilleParseModule;
         return (doc) => parseFeedBytes(doc.bytes, { url: null, contentType: null }).entries.length;
+      },
+      async loadParsed() {
+        const { parseFeedBytes } = (await import(veilleModule)) as VeilleParseModule;
+        return (doc) => parseFeedBytes(doc.bytes, { url: null, contentType: null });
       },
     },
     {
@@ -72,6 +85,10 @@ export function benchParsers(veilleModule: string): BenchParser[] {
           }
         };
       },
+      async loadParsed() {
+        const { parseFeed } = await import('feedsmith');
+        return (_doc, text) => parseFeed(text);
+      },
     },
     {
       id: 'rowanmanning',
@@ -81,6 +98,10 @@ export function benchParsers(veilleModule: string): BenchParser[] {
         // Its Feed object reads fields lazily from the XML tree: toJSON() reads them all, as the
         // other parsers do eagerly.
         return (doc) => parseFeed(doc.text).toJSON().items.length;
+      },
+      async loadParsed() {
+        const { parseFeed } = await import('@rowanmanning/feed-parser');
+        return (_doc, text) => parseFeed(text).toJSON();
       },
     },
   ];
@@ -93,6 +114,9 @@ export function baselineParser(): BenchParser {
     label: '(baseline: files loaded, no parser)',
     async load() {
       return () => 0;
+    },
+    async loadParsed() {
+      return () => null;
     },
   };
 }

@@ -1,12 +1,15 @@
 // One parser, alone in its own process, timed over a list of corpus files; started by
 // parse-bench.ts with `node --expose-gc --import tsx`. Reads a ChildJob as JSON on stdin and
 // writes a ChildResult as JSON on stdout. Peak RSS covers the whole process (files loaded,
-// warm-up and timed passes); peak heap is sampled after each parse during the warm-up passes.
+// warm-up and timed passes); peak heap is sampled after each parse during the warm-up passes
+// (it includes garbage not yet collected, so it depends on when V8 chooses to collect); kept heap
+// is what the results of one pass over the files hold once collected garbage is gone, each parsed
+// from a fresh decoding of its file so that a result keeping its document alive is counted.
 
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { getHeapStatistics } from 'node:v8';
-import { benchDocuments } from './bench-documents.ts';
+import { benchDocuments, freshText } from './bench-documents.ts';
 import { benchParserById } from './bench-parsers.ts';
 
 export interface ChildJob {
@@ -29,6 +32,8 @@ export interface ChildResult {
   passCpuMs: number[];
   peakRssBytes: number;
   peakHeapBytes: number;
+  /** Heap held by the results of one pass over the files (after full collections). */
+  keptHeapBytes: number;
 }
 
 const job = JSON.parse(readFileSync(0, 'utf8')) as ChildJob;
@@ -64,6 +69,18 @@ for (let pass = 0; pass < job.repeat; pass++) {
   entries = passEntries;
 }
 
+// What the results keep: every file parsed from a fresh decoding, results held, texts dropped.
+const parsed = await parser.loadParsed();
+collectGarbage();
+collectGarbage();
+const heapBefore = getHeapStatistics().used_heap_size;
+const kept: unknown[] = [];
+for (const doc of docs) kept.push(parsed(doc, freshText(doc)));
+collectGarbage();
+collectGarbage();
+const keptHeapBytes = Math.max(0, getHeapStatistics().used_heap_size - heapBefore);
+if (kept.length !== docs.length) throw new Error('bench: results lost');
+
 const result: ChildResult = {
   parserId: parser.id,
   bytes,
@@ -72,5 +89,6 @@ const result: ChildResult = {
   passCpuMs,
   peakRssBytes: process.resourceUsage().maxRSS * 1024,
   peakHeapBytes,
+  keptHeapBytes,
 };
 process.stdout.write(JSON.stringify(result));

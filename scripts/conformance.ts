@@ -66,6 +66,8 @@ function evaluate(check: Check, doc: Record<string, unknown> | null): boolean | 
   switch (check.op) {
     case '==':
       if (typeof want === 'number' && typeof got === 'string') return got.trim() === String(want);
+      // Python's True == 1 and False == 0 (feedparser's tests write itunes_explicit == 1).
+      if (typeof want === 'number' && typeof got === 'boolean') return Number(got) === want;
       return got === want || (got === undefined && want === null);
     case '!=':
       return got !== want;

@@ -1,6 +1,12 @@
 // The JSON `veille parse --json` prints → the neutral shape of tools/fp_oracle.py (feedparser's
 // view), so that checks translated from feedparser's tests and oracle outputs can be read against it.
 
+interface PersonJson {
+  name: string | null;
+  email: string | null;
+  uri: string | null;
+}
+
 export interface CliEntryJson {
   id: string | null;
   title: string | null;
@@ -15,6 +21,10 @@ export interface CliEntryJson {
   comments: string | null;
   language: string | null;
   image: string | null;
+  contributors: PersonJson[];
+  media: { url: string; type: string | null; medium: string | null }[];
+  itunes: { explicit: boolean | null; block: boolean | null; image: string | null } | null;
+  source: { title: string | null; url: string | null } | null;
 }
 
 export interface CliFeedJson {
@@ -27,6 +37,10 @@ export interface CliFeedJson {
   language: string | null;
   updated: string | null;
   image: string | null;
+  authors: PersonJson[];
+  contributors: PersonJson[];
+  categories: string[];
+  itunes: { explicit: boolean | null; block: boolean | null; image: string | null } | null;
   entries: CliEntryJson[];
 }
 
@@ -48,6 +62,10 @@ export function neutralShapeOf(feed: CliFeedJson): Record<string, unknown> {
       language: feed.language,
       updated: secondIso(feed.updated),
       image: feed.image === null ? null : { url: feed.image },
+      authors: feed.authors,
+      contributors: feed.contributors,
+      categories: feed.categories.map((term) => ({ term, scheme: null, label: null })),
+      itunes: itunesShape(feed.itunes),
     },
     entries: feed.entries.map((e) => ({
       id: e.id,
@@ -69,8 +87,27 @@ export function neutralShapeOf(feed: CliFeedJson): Record<string, unknown> {
       comments: e.comments,
       language: e.language,
       image: e.image,
+      contributors: e.contributors,
+      itunes: itunesShape(e.itunes),
+      source:
+        e.source === null
+          ? null
+          : {
+              title: e.source.title,
+              link: e.source.url,
+              links: e.source.url === null ? [] : [{ rel: 'alternate', href: e.source.url }],
+            },
+      media: { thumbnails: e.image === null ? [] : [{ url: e.image }], content: e.media },
     })),
   };
+}
+
+/** feedparser keeps itunes_explicit, itunes_block and itunes_image flat; fp_oracle nests them. */
+function itunesShape(
+  itunes: { explicit: boolean | null; block: boolean | null; image: string | null } | null,
+): Record<string, unknown> | null {
+  if (itunes === null) return null;
+  return { explicit: itunes.explicit, block: itunes.block, image: itunes.image };
 }
 
 const PATH_TOKEN = /([^.[\]]+)|\[(-?\d+)\]/g;

@@ -19,6 +19,48 @@ export interface ParsedEnclosure {
   length: number | null;
 }
 
+/** A media:content item (alone or in a media:group). Numbers are null when absent or unreadable. */
+export interface ParsedMediaItem {
+  url: string;
+  type: string | null;
+  /** media:content medium: 'image', 'audio', 'video', 'document', 'executable'. */
+  medium: string | null;
+  width: number | null;
+  height: number | null;
+  /** Seconds. */
+  duration: number | null;
+}
+
+/** An item's iTunes podcast fields (itunes:*). */
+export interface ParsedItunesEntry {
+  /** itunes:duration in seconds ("1:02:03", "62:03" and "3723" all read). */
+  duration: number | null;
+  episode: number | null;
+  season: number | null;
+  /** itunes:explicit: yes/true/explicit → true, no/false/clean → false. */
+  explicit: boolean | null;
+  /** itunes:block is "yes". */
+  block: boolean | null;
+  author: string | null;
+  image: string | null;
+}
+
+/** A channel's iTunes podcast fields. */
+export interface ParsedItunesFeed {
+  author: string | null;
+  image: string | null;
+  /** itunes:category text, nested subcategories included, in document order. */
+  categories: string[];
+  explicit: boolean | null;
+  block: boolean | null;
+}
+
+/** Where an entry was first published: RSS <source url>, Atom <source>. */
+export interface ParsedSource {
+  title: string | null;
+  url: string | null;
+}
+
 export interface ParsedEntry {
   /** The publisher's id (guid, atom:id, JSON Feed id), as written; null when absent. */
   id: string | null;
@@ -37,8 +79,16 @@ export interface ParsedEntry {
   language: string | null;
   /** A thumbnail (media:thumbnail, itunes:image, JSON Feed image), absolute URL. */
   image: string | null;
-  /** Comments page (RSS comments). */
+  /** Comments page (RSS comments, Atom link rel="replies" type="text/html"). */
   comments: string | null;
+  /** Atom contributors, dc:contributor. Optional: absent means none. */
+  contributors?: ParsedPerson[];
+  /** media:content items (also inside media:group), in document order. Optional: absent means none. */
+  media?: ParsedMediaItem[];
+  /** iTunes fields, when the item has any. */
+  itunes?: ParsedItunesEntry | null;
+  /** The feed the entry comes from (RSS source, atom:source), when given. */
+  source?: ParsedSource | null;
   /**
    * The base URL for relative URLs inside `content` (or `summary` when there is no content):
    * xml:base in effect, else (RSS) the channel link, else the document URL. Optional: absent or
@@ -57,6 +107,14 @@ export interface ParsedFeed {
   language: string | null;
   updated: number | null;
   image: string | null;
+  /** Feed-level authors (atom:author, managingEditor, dc:creator, itunes:author). Optional: absent means none. */
+  authors?: ParsedPerson[];
+  /** Feed-level contributors (atom:contributor, dc:contributor). */
+  contributors?: ParsedPerson[];
+  /** Feed-level categories (RSS/Atom category, dc:subject, itunes:category). */
+  categories?: string[];
+  /** iTunes channel fields, when the feed has any. */
+  itunes?: ParsedItunesFeed | null;
   /** Hubs advertised with atom:link rel="hub" (WebSub), and the feed's own rel="self". */
   hubs: string[];
   self: string | null;

@@ -364,6 +364,10 @@ test('parsedFeedToJson gives the CLI shape with ISO dates', () => {
     language: null,
     updated: null,
     image: null,
+    authors: [],
+    contributors: [],
+    categories: [],
+    itunes: null,
     entries: [
       {
         id: 'g',
@@ -372,6 +376,7 @@ test('parsedFeedToJson gives the CLI shape with ISO dates', () => {
         published: '2025-11-18T15:02:00.000Z',
         updated: null,
         authors: [],
+        contributors: [],
         summary: null,
         content: null,
         enclosures: [],
@@ -379,6 +384,9 @@ test('parsedFeedToJson gives the CLI shape with ISO dates', () => {
         comments: null,
         language: null,
         image: null,
+        media: [],
+        itunes: null,
+        source: null,
       },
     ],
   });

@@ -106,6 +106,7 @@ export function parseJsonFeed(text: string, documentUrl: string | null): ParsedF
     language: feedLanguage,
     updated: null,
     image: url(data.icon) ?? url(data.favicon),
+    authors: feedAuthors,
     hubs,
     self: url(data.feed_url),
     entries,

@@ -8,7 +8,15 @@
 // junk, prolog, DOCTYPE with its internal subset) is skipped. DTD entities are never expanded.
 // Depth is bounded (parse.too_deep) and nothing recurses, so hostile input stays linear.
 
-import type { ParsedEntry, ParsedFeed, ParsedPerson, FeedFormat } from '../../model/parsed-feed.ts';
+import type {
+  FeedFormat,
+  ParsedEntry,
+  ParsedFeed,
+  ParsedItunesEntry,
+  ParsedItunesFeed,
+  ParsedPerson,
+  ParsedSource,
+} from '../../model/parsed-feed.ts';
 import { ParseError } from './parse-error.ts';
 import { namespacePrefixForUri } from './namespace-prefix.ts';
 import { parseDate } from './parse-date.ts';
@@ -19,6 +27,7 @@ import { personFromText } from './person-from-text.ts';
 import { mayHaveDoubleUtf8, textWithoutDoubleUtf8 } from './repair-double-utf8.ts';
 import { decodeEntities, decodedXmlEntities } from './decode-entities.ts';
 import { tokenizeXml } from './xml-tokenizer.ts';
+import { detachedOrNull, detachedString } from './detached-string.ts';
 
 const MAX_DEPTH = 1000;
 
@@ -130,7 +139,7 @@ interface Frame {
   context: Context;
 }
 
-type Context = 'document' | 'feed' | 'entry' | 'person' | 'ignore' | 'image';
+type Context = 'document' | 'feed' | 'entry' | 'person' | 'ignore' | 'image' | 'source';
 
 interface EntryDraft {
   entry: ParsedEntry;
@@ -171,6 +180,10 @@ export function parseXmlFeed(text: string, root: RootElement, documentUrl: strin
     self: null,
     entries: [],
   };
+  const feedAuthors: ParsedPerson[] = [];
+  const feedContributors: ParsedPerson[] = [];
+  const feedCategories: string[] = [];
+  let feedItunes: ParsedItunesFeed | null = null;
   let feedPublished: number | null = null;
   let feedImageRank = 99;
   let feedLinkRank = 99;
@@ -249,6 +262,36 @@ export function parseXmlFeed(text: string, root: RootElement, documentUrl: strin
     if (!draft || value === null) return;
     const term = collapseWhitespace(value);
     if (term && !draft.entry.categories.includes(term)) draft.entry.categories.push(term);
+  };
+
+  const addPerson = (list: ParsedPerson[], p: ParsedPerson | null): void => {
+    if (!p || (!p.name && !p.email && !p.uri)) return;
+    if (!list.some((a) => a.name === p.name && a.email === p.email && a.uri === p.uri)) list.push(p);
+  };
+
+  const addFeedCategory = (value: string | null): void => {
+    if (value === null) return;
+    const term = collapseWhitespace(value);
+    if (term && !feedCategories.includes(term)) feedCategories.push(term);
+  };
+
+  const entryItunes = (): ParsedItunesEntry | null => {
+    if (!draft) return null;
+    draft.entry.itunes ??= {
+      duration: null,
+      episode: null,
+      season: null,
+      explicit: null,
+      block: null,
+      author: null,
+      image: null,
+    };
+    return draft.entry.itunes;
+  };
+
+  const channelItunes = (): ParsedItunesFeed => {
+    feedItunes ??= { author: null, image: null, categories: [], explicit: null, block: null };
+    return feedItunes;
   };
 
   // Text constructs -------------------------------------------------------------------------
@@ -346,6 +389,24 @@ export function parseXmlFeed(text: string, root: RootElement, documentUrl: strin
       return;
     }
 
+    if (parentContext === 'source' && !strayItem) {
+      frame.context = 'ignore';
+      const source = draft?.entry.source;
+      if (!source) return;
+      if (key === 'atom:title') {
+        const kind = contentType(attribs, 'text');
+        collect((_f, c) => {
+          source.title = nonEmpty(plainOf(c, kind));
+        });
+      } else if (key === 'atom:link') {
+        const href = attr(attribs, 'href');
+        const rel = (attr(attribs, 'rel') ?? 'alternate').trim().toLowerCase();
+        if (href && href.trim() && (rel === 'alternate' || (rel === 'self' && source.url === null)))
+          source.url = resolveUrl(href, urlBase(frame));
+      }
+      return;
+    }
+
     if (parentContext === 'image' && !strayItem) {
       frame.context = 'ignore';
       if (key === ':url') collect((f, c) => setFeedImage(c.text, 1, urlBase(f)));
@@ -387,6 +448,10 @@ export function parseXmlFeed(text: string, root: RootElement, documentUrl: strin
             language: frame.lang && frame.lang !== feed.language ? frame.lang : null,
             image: null,
             comments: null,
+            contributors: [],
+            media: [],
+            itunes: null,
+            source: null,
             base: urlBase(frame),
           },
           contentBase: null,
@@ -402,7 +467,7 @@ export function parseXmlFeed(text: string, root: RootElement, documentUrl: strin
           if (draft) {
             if (draft.contentBase !== null) draft.entry.base = draft.contentBase;
             if (draft.entry.link === null && draft.guidLink !== null) draft.entry.link = draft.guidLink;
-            feed.entries.push(draft.entry);
+            feed.entries.push(detachedEntry(draft.entry));
           }
           draft = null;
           draftFrame = null;
@@ -420,20 +485,25 @@ export function parseXmlFeed(text: string, root: RootElement, documentUrl: strin
         }
         return;
       case 'atom:author':
-      case 'atom:contributor':
-        if (inEntry) {
-          frame.context = 'person';
-          person = {
-            name: null,
-            email: null,
-            uri: null,
-            role: key === 'atom:author' ? 'author' : 'contributor',
-          };
-          frame.onClose = () => {
-            if (person && person.role === 'author')
-              addEntryAuthor({ name: person.name, email: person.email, uri: person.uri });
-            person = null;
-          };
+      case 'atom:contributor': {
+        frame.context = 'person';
+        const role = key === 'atom:author' ? 'author' : 'contributor';
+        person = { name: null, email: null, uri: null, role };
+        frame.onClose = () => {
+          if (person) {
+            const p = { name: person.name, email: person.email, uri: person.uri };
+            if (!inEntry) addPerson(role === 'author' ? feedAuthors : feedContributors, p);
+            else if (role === 'author') addEntryAuthor(p);
+            else if (draft) addPerson(draft.entry.contributors ?? [], p);
+          }
+          person = null;
+        };
+        return;
+      }
+      case 'atom:source':
+        if (inEntry && draft) {
+          frame.context = 'source';
+          draft.entry.source = { title: null, url: null };
         }
         return;
     }
@@ -452,6 +522,12 @@ export function parseXmlFeed(text: string, root: RootElement, documentUrl: strin
         });
         return;
       }
+      case 'media:title':
+        if (!inEntry) return;
+        collect((_f, c) => {
+          if (draft && draft.entry.title === null) draft.entry.title = nonEmpty(plainOf(c, 'text'));
+        });
+        return;
       case ':link':
       case 'atom:link': {
         const href = attr(attribs, 'href');
@@ -634,14 +710,35 @@ export function parseXmlFeed(text: string, root: RootElement, documentUrl: strin
           } else feed.language = value;
         });
         return;
+      case ':managingeditor':
+      case 'dc:contributor':
+        collect((_f, c) => {
+          const p = personFromText(plainOf(c, 'rss'));
+          if (key === ':managingeditor') {
+            if (!inEntry) addPerson(feedAuthors, p);
+          } else if (!inEntry) addPerson(feedContributors, p);
+          else if (draft) addPerson(draft.entry.contributors ?? [], p);
+        });
+        return;
       case ':author':
       case 'dc:creator':
       case 'dcterms:creator':
       case 'itunes:author':
       case 'dc:author': {
-        if (!inEntry) return;
+        if (!inEntry) {
+          collect((_f, c) => {
+            const text = plainOf(c, 'rss');
+            addPerson(feedAuthors, personFromText(text));
+            if (key === 'itunes:author') channelItunes().author = nonEmpty(collapseWhitespace(text));
+          });
+          return;
+        }
         collect((_f, c) => {
           if (!draft) return;
+          if (key === 'itunes:author') {
+            const itunes = entryItunes();
+            if (itunes) itunes.author = nonEmpty(collapseWhitespace(plainOf(c, 'rss')));
+          }
           if (c.childElements > 0) {
             // <author><name>…</name><email>…</email></author> in RSS: an Atom person without the namespace.
             const name = /<name(?:\s[^>]*)?>([^<]*)<\/name>/.exec(c.html)?.[1];
@@ -661,14 +758,71 @@ export function parseXmlFeed(text: string, root: RootElement, documentUrl: strin
       }
       case ':category':
       case 'dc:subject':
-        if (!inEntry) return;
+      case 'media:category':
+        if (!inEntry) {
+          if (key !== 'media:category') collect((_f, c) => addFeedCategory(c.text));
+          return;
+        }
         collect((_f, c) => addCategory(c.text));
         return;
-      case 'atom:category':
-        if (inEntry) addCategory(attr(attribs, 'term') || attr(attribs, 'label'));
+      case 'atom:category': {
+        const term = attr(attribs, 'term') || attr(attribs, 'label');
+        if (inEntry) addCategory(term);
+        else addFeedCategory(term);
         return;
-      case 'itunes:category':
+      }
+      case 'itunes:category': {
+        // Subcategories nest: <itunes:category text="Technology"><itunes:category text="Gadgets"/>.
+        frame.context = inEntry ? 'entry' : 'feed';
+        const text = attr(attribs, 'text');
+        if (inEntry) addCategory(text);
+        else if (text !== null) {
+          const term = collapseWhitespace(text);
+          addFeedCategory(term);
+          const itunes = channelItunes();
+          if (term && !itunes.categories.includes(term)) itunes.categories.push(term);
+        }
         return;
+      }
+      case 'itunes:explicit':
+      case 'itunes:block':
+        collect((_f, c) => {
+          const word = c.text.trim().toLowerCase();
+          const value =
+            key === 'itunes:block'
+              ? word === 'yes'
+              : word === 'yes' || word === 'true' || word === 'explicit'
+                ? true
+                : word === 'no' || word === 'false' || word === 'clean'
+                  ? false
+                  : null;
+          const itunes = inEntry ? entryItunes() : channelItunes();
+          if (!itunes) return;
+          if (key === 'itunes:block') itunes.block = value;
+          else itunes.explicit = value;
+        });
+        return;
+      case 'itunes:duration':
+      case 'itunes:episode':
+      case 'itunes:season':
+        if (!inEntry) return;
+        collect((_f, c) => {
+          const itunes = entryItunes();
+          if (!itunes) return;
+          if (key === 'itunes:duration') itunes.duration = durationSeconds(c.text);
+          else if (key === 'itunes:episode') itunes.episode = numberOrNull(c.text);
+          else itunes.season = numberOrNull(c.text);
+        });
+        return;
+      case ':source': {
+        if (!inEntry) return;
+        const url = attr(attribs, 'url');
+        const resolved = url && url.trim() ? resolveUrl(url, urlBase(frame)) : null;
+        collect((_f, c) => {
+          if (draft) draft.entry.source = { title: nonEmpty(collapseWhitespace(c.text)), url: resolved };
+        });
+        return;
+      }
       case ':enclosure': {
         if (!inEntry || !draft) return;
         const url = attr(attribs, 'url');
@@ -697,24 +851,42 @@ export function parseXmlFeed(text: string, root: RootElement, documentUrl: strin
       }
       case 'media:content': {
         const url = attr(attribs, 'url');
-        const medium = attr(attribs, 'medium')?.toLowerCase();
-        const type = attr(attribs, 'type')?.toLowerCase();
+        const medium = attr(attribs, 'medium')?.trim().toLowerCase() || null;
+        const type = attr(attribs, 'type')?.trim().toLowerCase() || null;
         if (inEntry && (medium === 'image' || type?.startsWith('image/')))
           setEntryImage(url, 2, urlBase(frame));
+        if (inEntry && draft && url && url.trim()) {
+          const resolved = resolveUrl(url, urlBase(frame));
+          const media = draft.entry.media ?? [];
+          if (!media.some((m) => m.url === resolved)) {
+            media.push({
+              url: resolved,
+              type,
+              medium,
+              width: numberOrNull(attr(attribs, 'width')),
+              height: numberOrNull(attr(attribs, 'height')),
+              duration: numberOrNull(attr(attribs, 'duration')),
+            });
+          }
+        }
         frame.context = inEntry ? 'entry' : 'feed';
         return;
       }
       case 'itunes:image': {
         const href = attr(attribs, 'href') ?? attr(attribs, 'url');
-        if (href) {
-          if (inEntry) setEntryImage(href, 1, urlBase(frame));
-          else setFeedImage(href, 3, frame.base);
-        } else {
-          collect((f, c) => {
-            if (inEntry) setEntryImage(c.text, 1, urlBase(f));
-            else setFeedImage(c.text, 3, f.base);
-          });
-        }
+        const setItunesImage = (url: string, base: string | null): void => {
+          if (!url.trim()) return;
+          if (inEntry) {
+            setEntryImage(url, 1, base);
+            const itunes = entryItunes();
+            if (itunes) itunes.image = resolveUrl(url, base);
+          } else {
+            setFeedImage(url, 3, base);
+            channelItunes().image = resolveUrl(url, base);
+          }
+        };
+        if (href) setItunesImage(href, inEntry ? urlBase(frame) : frame.base);
+        else collect((f, c) => setItunesImage(c.text, inEntry ? urlBase(f) : f.base));
         return;
       }
       case 'atom:logo':
@@ -831,7 +1003,82 @@ export function parseXmlFeed(text: string, root: RootElement, documentUrl: strin
   if (warnings.length > 0) feed.warnings = warnings;
   if (feed.updated === null) feed.updated = feedPublished;
   if (feed.link === null) feed.link = feedIdLink;
+  feed.authors = feedAuthors;
+  feed.contributors = feedContributors;
+  feed.categories = feedCategories;
+  feed.itunes = feedItunes;
+  return detachedFeed(feed);
+}
+
+/** The entry with every string copied out of the document (see detached-string.ts). */
+function detachedEntry(e: ParsedEntry): ParsedEntry {
+  e.id = detachedOrNull(e.id);
+  e.title = detachedOrNull(e.title);
+  e.link = detachedOrNull(e.link);
+  e.summary = detachedOrNull(e.summary);
+  e.content = detachedOrNull(e.content);
+  e.language = detachedOrNull(e.language);
+  e.image = detachedOrNull(e.image);
+  e.comments = detachedOrNull(e.comments);
+  if (e.base) e.base = detachedString(e.base);
+  for (const a of e.authors) detachPerson(a);
+  if (e.contributors) for (const a of e.contributors) detachPerson(a);
+  for (let i = 0; i < e.categories.length; i++) e.categories[i] = detachedString(e.categories[i] ?? '');
+  for (const x of e.enclosures) {
+    x.url = detachedString(x.url);
+    x.type = detachedOrNull(x.type);
+  }
+  if (e.media) {
+    for (const m of e.media) {
+      m.url = detachedString(m.url);
+      m.type = detachedOrNull(m.type);
+      m.medium = detachedOrNull(m.medium);
+    }
+  }
+  if (e.itunes) {
+    e.itunes.author = detachedOrNull(e.itunes.author);
+    e.itunes.image = detachedOrNull(e.itunes.image);
+  }
+  if (e.source) e.source = detachedSource(e.source);
+  return e;
+}
+
+function detachPerson(p: ParsedPerson): void {
+  p.name = detachedOrNull(p.name);
+  p.email = detachedOrNull(p.email);
+  p.uri = detachedOrNull(p.uri);
+}
+
+function detachedSource(s: ParsedSource): ParsedSource {
+  return { title: detachedOrNull(s.title), url: detachedOrNull(s.url) };
+}
+
+function detachedFeed(feed: ParsedFeed): ParsedFeed {
+  feed.title = detachedOrNull(feed.title);
+  feed.link = detachedOrNull(feed.link);
+  feed.subtitle = detachedOrNull(feed.subtitle);
+  feed.language = detachedOrNull(feed.language);
+  feed.image = detachedOrNull(feed.image);
+  feed.self = detachedOrNull(feed.self);
+  feed.hubs = feed.hubs.map(detachedString);
+  for (const a of feed.authors ?? []) detachPerson(a);
+  for (const a of feed.contributors ?? []) detachPerson(a);
+  if (feed.categories) feed.categories = feed.categories.map(detachedString);
+  if (feed.itunes) {
+    feed.itunes.author = detachedOrNull(feed.itunes.author);
+    feed.itunes.image = detachedOrNull(feed.itunes.image);
+    feed.itunes.categories = feed.itunes.categories.map(detachedString);
+  }
   return feed;
+}
+
+/** itunes:duration → seconds: "3723", "62:03", "1:02:03"; null when unreadable. */
+export function durationSeconds(text: string): number | null {
+  const parts = text.trim().split(':');
+  if (parts.length > 3 || parts.some((p) => !/^\d+(?:\.\d+)?$/.test(p))) return null;
+  let seconds = 0;
+  for (const p of parts) seconds = seconds * 60 + Number(p);
+  return Number.isFinite(seconds) ? Math.floor(seconds) : null;
 }
 
 const UNDEFINED_XML_ENTITY = /&(?!(?:amp|lt|gt|quot|apos);|#)[A-Za-z][A-Za-z0-9]*;/;

@@ -29,6 +29,14 @@ export function entriesFromParsed(feed: ParsedFeed, input: { feedUrl: string; no
     if (dateAt > input.now + FUTURE_TOLERANCE_MS) dateAt = input.now;
     const title = (e.title ?? '').trim();
     const enclosures = e.enclosures.filter((x) => /^https?:\/\//i.test(x.url));
+    // media:content stands in for enclosures when there are none (kept out of contentHash so
+    // entries stored before this fallback are not all seen as changed).
+    const mediaEnclosures =
+      enclosures.length === 0
+        ? (e.media ?? [])
+            .filter((m) => /^https?:\/\//i.test(m.url))
+            .map((m) => ({ url: m.url, type: m.type, length: null }))
+        : enclosures;
     return {
       guidKey: identityKeyOf(e),
       guid: e.id,
@@ -42,7 +50,7 @@ export function entriesFromParsed(feed: ParsedFeed, input: { feedUrl: string; no
       dateAt,
       contentHash: sha256(JSON.stringify([title, e.link, content, enclosures])).slice(0, 32),
       language: e.language ?? feed.language,
-      enclosures,
+      enclosures: mediaEnclosures,
       categories: e.categories,
       thumbnail: e.image && /^https?:\/\//i.test(e.image) ? e.image : null,
     };

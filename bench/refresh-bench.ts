@@ -9,6 +9,7 @@
 //
 //   npm run bench:refresh -- [--feeds N] [--items K] [--db sqlite|postgres|both] [--no-pages]
 //                            [--concurrency C] [--per-host H] [--markdown] [--node-args ARGS]
+//                            [--unchanged-runs R]
 //
 // Wall time is from spawning the refresh to its exit; CPU (user+sys) and peak RSS are the
 // child's own, read by a preload (`--import data:…`) when it exits (worker threads included). The
@@ -43,6 +44,8 @@ const { values: args } = parseArgs({
     concurrency: { type: 'string', default: '64' },
     'per-host': { type: 'string', default: '64' },
     'no-pages': { type: 'boolean', default: false },
+    /** How many times the unchanged refresh runs (CPU varies on a shared machine: take the lowest). */
+    'unchanged-runs': { type: 'string', default: '1' },
     markdown: { type: 'boolean', default: false },
     /** Extra Node.js flags for the refresh child, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof". */
     'node-args': { type: 'string', default: '' },
@@ -418,7 +421,12 @@ try {
       const token = await populate(target, farm.origin);
       const runs: RunResult[] = [];
       runs.push(await timedRefresh(target, farm.origin, 'first', feeds * items));
-      runs.push(await timedRefresh(target, farm.origin, 'unchanged', 0));
+      const unchangedRuns = Math.max(1, Number(args['unchanged-runs']) || 1);
+      for (let i = 0; i < unchangedRuns; i++) {
+        runs.push(
+          await timedRefresh(target, farm.origin, unchangedRuns > 1 ? `unchanged #${i + 1}` : 'unchanged', 0),
+        );
+      }
       const changedFeeds = await publish(farm.origin, 10, 5);
       runs.push(await timedRefresh(target, farm.origin, '10 % changed', changedFeeds * 5));
       for (const r of runs) {

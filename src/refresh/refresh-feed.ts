@@ -27,6 +27,7 @@ import {
   nextCheckFromRhythm,
 } from '../model/schedule.ts';
 import { fetchOptionsOf, updateFeed } from '../storage/feeds.ts';
+import { updateFeeds } from '../storage/update-feeds.ts';
 import type { Feed, FeedUpdate, Schema } from '../storage/schema.ts';
 
 export interface RefreshDeps {
@@ -167,7 +168,7 @@ export async function fetchFeedWork(deps: RefreshDeps, feed: Feed): Promise<Feed
 /**
  * Stores fetched feeds in one short transaction: their entries (taking the entry-id clock lock
  * first, when there are any), then each feed's row with its next check computed from its
- * publishing rhythm. A constant number of statements per batch plus one per feed.
+ * publishing rhythm. A constant number of statements per batch.
  */
 export async function storeFeedWorks(deps: RefreshDeps, works: FeedWork[]): Promise<RefreshOutcome[]> {
   if (works.length === 0) return [];
@@ -189,6 +190,7 @@ export async function storeFeedWorks(deps: RefreshDeps, works: FeedWork[]): Prom
       RHYTHM_ENTRIES,
     );
     const results: RefreshOutcome[] = [];
+    const rows: { id: number; update: FeedUpdate }[] = [];
     for (const w of works) {
       const { minMs, maxMs } = intervalBoundsOf(deps, w.feed);
       const next = nextCheckFromRhythm({
@@ -202,16 +204,21 @@ export async function storeFeedWorks(deps: RefreshDeps, works: FeedWork[]): Prom
       });
       const s = storedOf.get(w) ?? { inserted: 0, updated: 0 };
       const status: RefreshStatus = w.status === 'new' && !s.inserted && !s.updated ? 'unchanged' : w.status;
-      await updateFeed(trx, w.feed.id, {
-        ...w.update,
-        next_check_at: next.at,
-        next_check_reason: JSON.stringify(next.reason),
-        last_status: status,
-        last_new_entries: s.inserted,
-        last_updated_entries: s.updated,
+      rows.push({
+        id: w.feed.id,
+        update: {
+          ...w.update,
+          next_check_at: next.at,
+          next_check_reason: JSON.stringify(next.reason),
+          last_status: status,
+          last_new_entries: s.inserted,
+          last_updated_entries: s.updated,
+        },
       });
       results.push({ feedId: w.feed.id, status, inserted: s.inserted, updated: s.updated, error: null });
     }
+    // Every feed row of the batch in a few statements (one per set of columns).
+    await updateFeeds(trx, rows);
     return results;
   });
   for (const w of works) {

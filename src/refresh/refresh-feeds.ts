@@ -30,11 +30,12 @@ export interface RefreshSummary {
 
 /** Below this many feeds, bodies are processed on the main thread (starting threads costs more). */
 const POOL_MIN_FEEDS = 16;
-/** A store transaction holds at most this many feeds, or this many entries. */
+/** A store transaction holds at most this many feeds, or this many entries (short write locks). */
 const BATCH_FEEDS = 100;
-const BATCH_ENTRIES = 2000;
-/** Fetched feeds waiting for the writer beyond which fetching pauses (bounds memory). */
+const BATCH_ENTRIES = 500;
+/** Fetched feeds, or their entries, waiting for the writer beyond which fetching pauses (bounds memory). */
 const MAX_WAITING = 400;
+const MAX_WAITING_ENTRIES = 2 * BATCH_ENTRIES;
 /** Icon checks in flight at once. */
 const ICON_CONCURRENCY = 8;
 
@@ -78,8 +79,11 @@ export async function refreshFeeds(
   const workDeps: RefreshDeps = pool ? { ...deps, processBody: pool.process } : deps;
 
   const waiting: FeedWork[] = [];
+  let waitingEntries = 0;
   const icons: { feedId: number; update: FeedUpdate }[] = [];
-  const iconQueue: FeedWork[] = [];
+  // Only what an icon check needs: a queued FeedWork would keep its entries (the feed's whole
+  // content) alive until the check, and icon checks are slower than storing.
+  const iconQueue: { feedId: number; siteUrl: string; now: number }[] = [];
   let iconsRunning = 0;
   const iconTasks: Promise<void>[] = [];
   const writerWait: { resume: (() => void) | null } = { resume: null };
@@ -88,11 +92,11 @@ export async function refreshFeeds(
 
   function startIcons() {
     while (iconsRunning < ICON_CONCURRENCY && iconQueue.length) {
-      const work = iconQueue.shift()!;
+      const check = iconQueue.shift()!;
       iconsRunning++;
       iconTasks.push(
-        iconUpdate(workDeps, work.feed.id, work.iconSiteUrl!, work.now).then((update) => {
-          icons.push({ feedId: work.feed.id, update });
+        iconUpdate(workDeps, check.feedId, check.siteUrl, check.now).then((update) => {
+          icons.push({ feedId: check.feedId, update });
           iconsRunning--;
           startIcons();
         }),
@@ -114,7 +118,9 @@ export async function refreshFeeds(
     }
     batch.forEach((work, i) => {
       report(work.feed, outcomes[i]!);
-      if (work.iconSiteUrl !== null && outcomes[i]!.status !== 'error') iconQueue.push(work);
+      if (work.iconSiteUrl !== null && outcomes[i]!.status !== 'error') {
+        iconQueue.push({ feedId: work.feed.id, siteUrl: work.iconSiteUrl, now: work.now });
+      }
     });
     startIcons();
   }
@@ -145,6 +151,7 @@ export async function refreshFeeds(
         const work = waiting.shift()!;
         batch.push(work);
         entries += work.entries.length;
+        waitingEntries -= work.entries.length;
       }
       for (const resume of pausedFetchers.splice(0)) resume();
       await store(batch);
@@ -155,7 +162,7 @@ export async function refreshFeeds(
   let next = 0;
   async function fetcher() {
     while (next < feeds.length) {
-      while (waiting.length >= MAX_WAITING) {
+      while (waiting.length >= MAX_WAITING || waitingEntries >= MAX_WAITING_ENTRIES) {
         await new Promise<void>((resolve) => pausedFetchers.push(resolve));
       }
       // Others may have taken the last feeds while this one waited.
@@ -165,6 +172,7 @@ export async function refreshFeeds(
         const work = await fetchFeedWork(workDeps, feed);
         if ('feed' in work) {
           waiting.push(work);
+          waitingEntries += work.entries.length;
           writerWait.resume?.();
         } else report(feed, work);
       } catch (err) {

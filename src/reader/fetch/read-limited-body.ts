@@ -1,8 +1,10 @@
-// Reads a response body through its Content-Encoding decoders, counting decoded bytes and
-// stopping as soon as they pass the limit: a gzip bomb costs at most one decoder chunk past it.
+// Reads a response body through its Content-Encoding decoders, counting decoded bytes: a gzip
+// bomb is stopped at the limit. The compressed body is read first (it is bounded too: a body that
+// compresses cannot be much larger compressed than decoded), then decoded in one call per
+// encoding with zlib's output limit. One call instead of a stream of 16 KiB chunks: the streams
+// cost more than the inflating itself (2.5 s of CPU for the 1000 feeds of the refresh benchmark).
 
-import { pipeline, Readable } from 'node:stream';
-import type { Transform } from 'node:stream';
+import type { Readable } from 'node:stream';
 import zlib from 'node:zlib';
 
 export type LimitedBody =
@@ -38,41 +40,60 @@ export async function readLimitedBody(
     }
   }
 
-  let source: Readable = body;
-  let decoded: Readable = body;
-  if (encodings.length > 0) {
-    // "deflate" should be zlib-wrapped but some servers send raw deflate: look at the first bytes.
-    const first = await firstChunk(body);
-    if (first === null) return { kind: 'ok', bytes: new Uint8Array(0) };
-    source = Readable.from(prepend(first.chunk, first.rest), { objectMode: false });
-    const outermost = encodings[encodings.length - 1];
-    const decoders: Transform[] = encodings
-      .slice()
-      .reverse()
-      .map((encoding) => decoderFor(encoding, encoding === outermost ? first.chunk : null));
-    decoded = pipeline([source, ...decoders], () => {
-      // errors surface through the iteration below
-    }) as unknown as Readable;
-  }
-
+  // Compressed data that does not compress grows by a few bytes per 16 KiB block at most.
+  const rawLimit = encodings.length === 0 ? maxBytes : maxBytes + Math.ceil(maxBytes / 64) + 1024;
   const chunks: Buffer[] = [];
   let total = 0;
+  let complete = false;
   try {
-    for await (const chunk of decoded as AsyncIterable<Buffer>) {
+    for await (const chunk of body as AsyncIterable<Buffer>) {
       total += chunk.length;
-      if (total > maxBytes) {
-        return { kind: 'too_large', readBytes: total };
-      }
+      if (total > rawLimit) return { kind: 'too_large', readBytes: total };
       chunks.push(chunk);
     }
+    complete = true;
   } finally {
-    if (!decoded.readableEnded) {
-      decoded.destroy();
-      source.destroy();
-      body.destroy();
+    if (!complete) body.destroy();
+  }
+  let bytes: Buffer = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total);
+  for (let i = encodings.length - 1; i >= 0; i--) {
+    if (bytes.length === 0) break;
+    const limit = i === 0 ? maxBytes : rawLimit;
+    try {
+      bytes = decoded(encodings[i]!, bytes, limit);
+    } catch (err) {
+      if ((err as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE') {
+        return { kind: 'too_large', readBytes: limit + 1 };
+      }
+      throw err;
     }
   }
-  return { kind: 'ok', bytes: new Uint8Array(Buffer.concat(chunks, total)) };
+  if (bytes.length > maxBytes) return { kind: 'too_large', readBytes: bytes.length };
+  // A plain Uint8Array (not a Buffer). A view into a larger buffer (a socket read, a decoder
+  // chunk) is copied out: it would keep that buffer alive, and a message to a worker thread
+  // would carry all of it.
+  const owned = bytes.byteOffset === 0 && bytes.length === bytes.buffer.byteLength;
+  return { kind: 'ok', bytes: owned ? new Uint8Array(bytes.buffer, 0, bytes.length) : new Uint8Array(bytes) };
+}
+
+/** `bytes` decoded from `encoding`; throws ERR_BUFFER_TOO_LARGE past `maxBytes` of output. */
+function decoded(encoding: string, bytes: Buffer, maxBytes: number): Buffer {
+  // Output grows in chunks of about the input's size, up to 1 MiB.
+  const options = {
+    maxOutputLength: Math.max(1, maxBytes),
+    chunkSize: Math.min(1024 * 1024, Math.max(16 * 1024, bytes.length * 4)),
+  };
+  switch (encoding) {
+    case 'br':
+      return zlib.brotliDecompressSync(bytes, options);
+    case 'deflate':
+      // "deflate" should be zlib-wrapped but some servers send raw deflate: look at the first bytes.
+      return looksLikeZlibHeader(bytes)
+        ? zlib.inflateSync(bytes, options)
+        : zlib.inflateRawSync(bytes, options);
+    default:
+      return zlib.gunzipSync(bytes, options);
+  }
 }
 
 function ignoreError() {}
@@ -84,42 +105,9 @@ export function isDecodeError(err: unknown): boolean {
   return typeof code === 'string' && typeof errno === 'number' && /^(Z_|ERR__|ERR_BROTLI)/.test(code);
 }
 
-function decoderFor(encoding: string, firstBytes: Buffer | null): Transform {
-  // Small output chunks bound the memory a bomb can claim before the count stops it.
-  const options = { chunkSize: 16 * 1024 };
-  switch (encoding) {
-    case 'br':
-      return zlib.createBrotliDecompress(options);
-    case 'deflate':
-      return firstBytes && !looksLikeZlibHeader(firstBytes)
-        ? zlib.createInflateRaw(options)
-        : zlib.createInflate(options);
-    default:
-      return zlib.createGunzip(options);
-  }
-}
-
 function looksLikeZlibHeader(bytes: Buffer): boolean {
   if (bytes.length < 2) return true;
   const cmf = bytes[0] as number;
   const flg = bytes[1] as number;
   return (cmf & 0x0f) === 8 && ((cmf << 8) | flg) % 31 === 0;
-}
-
-async function firstChunk(body: Readable): Promise<{ chunk: Buffer; rest: AsyncIterator<Buffer> } | null> {
-  const iterator = (body as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
-  for (;;) {
-    const next = await iterator.next();
-    if (next.done) return null;
-    if (next.value.length > 0) return { chunk: next.value, rest: iterator };
-  }
-}
-
-async function* prepend(first: Buffer, rest: AsyncIterator<Buffer>): AsyncGenerator<Buffer> {
-  yield first;
-  for (;;) {
-    const next = await rest.next();
-    if (next.done) return;
-    yield next.value;
-  }
 }

@@ -27,11 +27,18 @@ export function processWorkerUrl(moduleUrl: string = import.meta.url): URL {
   return new URL(moduleUrl.includes('/chunks/') ? '../process-worker.js' : './process-worker.js', moduleUrl);
 }
 
+/**
+ * A small young generation: a job's garbage (parsed feed, intermediate strings) is short-lived,
+ * and V8's default (3 × 16 MiB semi-spaces per thread) made up a third of a large refresh's peak
+ * memory. The old generation keeps V8's default.
+ */
+const WORKER_LIMITS = { maxYoungGenerationSizeMb: 12 };
+
 /** Under tsx (tests), a worker must register tsx itself before it can load TypeScript. */
 function workerFor(url: URL): Worker {
-  if (!url.pathname.endsWith('.ts')) return new Worker(url);
+  if (!url.pathname.endsWith('.ts')) return new Worker(url, { resourceLimits: WORKER_LIMITS });
   const code = `import('tsx/esm/api').then((m) => m.register()).then(() => import(${JSON.stringify(url.href)}))`;
-  return new Worker(code, { eval: true });
+  return new Worker(code, { eval: true, resourceLimits: WORKER_LIMITS });
 }
 
 export function createProcessPool(input: { size: number; workerUrl?: URL }): ProcessPool {
@@ -73,6 +80,8 @@ export function createProcessPool(input: { size: number; workerUrl?: URL }): Pro
       if (!idle) return;
       const pending = queue.shift()!;
       idle.current = pending;
+      // The body is copied: moving its buffer instead (a transfer list) measured slower, 6 ms
+      // per message against 0.5 ms, on the 1000-feed refresh benchmark (Node 20).
       idle.worker.postMessage(pending.request);
     }
   }

@@ -62,3 +62,21 @@ describe('htmlToText', () => {
     assert.equal(reExported('<b>x</b>'), 'x');
   });
 });
+
+describe('htmlToText with a limit on a long document', () => {
+  it('gives the beginning of the full text, whatever the limit', () => {
+    const paragraph = (i: number) =>
+      `<p>Paragraph ${i}: caf&eacute; <b>bold&nbsp;words</b> &amp; <a href="/x">a link</a> — ` +
+      `${'lorem ipsum '.repeat(i % 7)}<!-- note --> end.</p>\n`;
+    const html = Array.from({ length: 400 }, (_, i) => paragraph(i)).join('');
+    const full = htmlToText(html);
+    assert.ok(full.length > 20_000);
+    for (const limit of [10, 99, 500, 1023, 1024, 1025, 4000, 19_999]) {
+      const short = htmlToText(html, limit);
+      assert.ok(short.length <= limit, `${limit}: ${short.length}`);
+      assert.ok(short.endsWith('…'), String(limit));
+      assert.ok(full.startsWith(short.slice(0, -1).trimEnd()), String(limit));
+      assert.ok(short.length >= limit * 0.6, `${limit}: cut too short (${short.length})`);
+    }
+  });
+});

@@ -27,7 +27,9 @@ const BREAKING: ReadonlySet<string> = new Set([
   'main', 'nav', 'ol', 'p', 'pre', 'section', 'summary', 'table', 'td', 'th', 'tr', 'ul',
 ]); // prettier-ignore
 
-const CHUNK = 16 * 1024;
+/** With a length limit, the HTML is read in pieces of about twice that limit, so that a long
+ * article whose first paragraphs give enough text is not parsed to its end. */
+const MIN_CHUNK = 1024;
 const ELLIPSIS = '…';
 
 /**
@@ -69,8 +71,9 @@ export function htmlToText(html: string, maxLength?: number): string {
     },
     { decodeEntities: true },
   );
-  for (let start = 0; start < html.length && !enough; start += CHUNK) {
-    parser.write(html.slice(start, start + CHUNK));
+  const chunk = limit === Infinity ? Math.max(1, html.length) : Math.max(MIN_CHUNK, limit * 2);
+  for (let start = 0; start < html.length && !enough; start += chunk) {
+    parser.write(html.slice(start, start + chunk));
   }
   if (!enough) parser.end();
 

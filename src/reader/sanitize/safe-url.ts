@@ -49,7 +49,7 @@ export function safeSrcset(raw: string, base: URL | null, schemes: ReadonlySet<s
     while (end < n && !/\s/.test(raw[end] ?? '')) end++;
     let url = raw.slice(i, end);
     i = end;
-    let descriptor = '';
+    let descriptor: string | null = '';
     if (url.endsWith(',')) {
       url = url.replace(/,+$/, '');
     } else {
@@ -59,6 +59,8 @@ export function safeSrcset(raw: string, base: URL | null, schemes: ReadonlySet<s
       i = descEnd;
     }
     if (!DESCRIPTOR.test(descriptor)) continue;
+    descriptor = canonicalDescriptor(descriptor);
+    if (descriptor === null) continue;
     const absolute = safeAbsoluteUrl(url, base, schemes);
     if (absolute === null) continue;
     // A comma or space inside a URL would split it differently when read back: encode them.
@@ -66,6 +68,18 @@ export function safeSrcset(raw: string, base: URL | null, schemes: ReadonlySet<s
     candidates.push(descriptor ? `${encoded} ${descriptor}` : encoded);
   }
   return candidates.length > 0 ? candidates.join(', ') : null;
+}
+
+/**
+ * A descriptor as the HTML standard reads it: numbers in their shortest form (`1.50x` → `1.5x`,
+ * `.5x` → `0.5x`, `0100w` → `100w`), a zero density left out, null for a zero width or height.
+ */
+function canonicalDescriptor(descriptor: string): string | null {
+  if (descriptor === '') return '';
+  const unit = descriptor.slice(-1);
+  const value = Number(descriptor.slice(0, -1));
+  if (unit === 'x') return value === 0 ? '' : `${value}x`;
+  return value === 0 ? null : `${value}${unit}`;
 }
 
 /** `baseUrl` as a URL usable as a base, or null when it is absent or not http(s). */

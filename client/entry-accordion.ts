@@ -8,11 +8,13 @@ import { entryIsRead, entryToggleForm, submitEntryToggle } from './entry-toggles
 
 export interface EntryNavigator {
   /** The entry the shortcuts act on: the open one, else the last one opened or focused. */
-  current(): HTMLDetailsElement | null;
-  entries(): HTMLDetailsElement[];
+  current(): HTMLElement | null;
+  entries(): HTMLElement[];
   /** Opens one entry (closing the others) and scrolls its row to the top. */
-  open(entry: HTMLDetailsElement, options?: { scroll?: 'top' | 'if-above' }): void;
-  close(entry: HTMLDetailsElement): void;
+  open(entry: HTMLElement, options?: { scroll?: 'top' | 'if-above' }): void;
+  /** Makes an entry the current one without opening it (n / p). */
+  focus(entry: HTMLElement): void;
+  close(entry: HTMLElement): void;
 }
 
 const CURRENT = 'current';
@@ -33,11 +35,17 @@ function scrollRowIntoView(entry: HTMLDetailsElement, scroll: 'top' | 'if-above'
   if (scroll === 'top' || top < 0) summary.scrollIntoView({ block: 'start' });
 }
 
-export function installEntryAccordion(ctx: ClientContext, doc: Document): EntryNavigator {
-  const entries = () => Array.from(doc.querySelectorAll<HTMLDetailsElement>('details.entry'));
+/** Whether the page asks for this mark-as-read rule (#stream[data-mark-*="1"]). */
+export function markRule(doc: Document, rule: 'open' | 'site' | 'scroll' | 'focus'): boolean {
+  const value = doc.getElementById('stream')?.getAttribute(`data-mark-${rule}`);
+  return rule === 'open' || rule === 'site' ? value !== '0' : value === '1';
+}
 
-  const markCurrent = (entry: HTMLDetailsElement) => {
-    for (const other of doc.querySelectorAll(`details.entry.${CURRENT}`))
+export function installEntryAccordion(ctx: ClientContext, doc: Document): EntryNavigator {
+  const entries = () => Array.from(doc.querySelectorAll<HTMLElement>('.entry[data-id]'));
+
+  const markCurrent = (entry: HTMLElement) => {
+    for (const other of doc.querySelectorAll(`.entry.${CURRENT}`))
       if (other !== entry) other.classList.remove(CURRENT);
     entry.classList.add(CURRENT);
   };
@@ -50,7 +58,7 @@ export function installEntryAccordion(ctx: ClientContext, doc: Document): EntryN
   const onOpened = (entry: HTMLDetailsElement) => {
     markCurrent(entry);
     closeOthers(entry);
-    if (!entryIsRead(entry)) {
+    if (!entryIsRead(entry) && markRule(doc, 'open')) {
       const form = entryToggleForm(entry, 'read');
       if (form) void submitEntryToggle(ctx, form, true);
     }
@@ -85,26 +93,40 @@ export function installEntryAccordion(ctx: ClientContext, doc: Document): EntryN
   );
 
   doc.addEventListener('focusin', (event) => {
-    const entry = entryOf(event.target);
-    if (entry) markCurrent(entry);
+    const target =
+      event.target instanceof Element ? event.target.closest<HTMLElement>('.entry[data-id]') : null;
+    if (target) markCurrent(target);
   });
 
   return {
     entries,
     current() {
       return (
-        doc.querySelector<HTMLDetailsElement>(`details.entry.${CURRENT}`) ??
+        doc.querySelector<HTMLElement>(`.entry.${CURRENT}`) ??
         doc.querySelector<HTMLDetailsElement>('details.entry[open]')
       );
     },
     open(entry, options) {
       markCurrent(entry);
-      closeOthers(entry);
-      entry.open = true;
-      scrollRowIntoView(entry, options?.scroll ?? 'top');
+      if (entry instanceof HTMLDetailsElement) {
+        closeOthers(entry);
+        entry.open = true;
+        scrollRowIntoView(entry, options?.scroll ?? 'top');
+      } else {
+        // The reading view: every article is open already; bring this one to the top.
+        entry.scrollIntoView({ block: 'start' });
+        entry.focus({ preventScroll: true });
+      }
+    },
+    focus(entry) {
+      markCurrent(entry);
+      if (entry instanceof HTMLDetailsElement) closeOthers(entry);
+      const target = entry instanceof HTMLDetailsElement ? summaryOf(entry) : entry;
+      target.scrollIntoView({ block: 'nearest' });
+      target.focus({ preventScroll: true });
     },
     close(entry) {
-      entry.open = false;
+      if (entry instanceof HTMLDetailsElement) entry.open = false;
     },
   };
 }

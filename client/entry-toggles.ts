@@ -1,7 +1,8 @@
 // Read and favourite toggles of a row, done in place with fetch instead of a page reload.
 //
 // DOM contract (src/http/views/entry-row.tsx):
-//   details.entry[data-id][data-feed][data-read="0|1"] with classes not_read / favorite
+//   .entry[data-id][data-feed][data-read="0|1"] (details in the normal view, article in the
+//   reading view) with classes not_read / favorite
 //   summary.row > button.toggle-read[form="read-{id}"], button.toggle-star[form="star-{id}"]
 //     (text ●/○ and ★/☆, aria-pressed; optional data-label-pressed / data-label-unpressed
 //     give the aria-label of each state, else the generic title is used once it flips)
@@ -71,7 +72,7 @@ export function showEntryStarred(entry: HTMLElement, starred: boolean): void {
 }
 
 function entryById(doc: Document, id: string): HTMLElement | null {
-  return doc.querySelector<HTMLElement>(`details.entry[data-id="${CSS.escape(id)}"]`);
+  return doc.querySelector<HTMLElement>(`.entry[data-id="${CSS.escape(id)}"]`);
 }
 
 /**

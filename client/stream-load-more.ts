@@ -56,7 +56,8 @@ export function installStreamLoader(ctx: ClientContext, doc: Document, win: Wind
   const watchLink = () => {
     observer?.disconnect();
     const link = doc.querySelector('#stream a.load-more');
-    if (link) observer?.observe(link);
+    // #stream[data-auto-load="0"]: the user wants the button, not infinite scroll.
+    if (link && doc.getElementById('stream')?.getAttribute('data-auto-load') !== '0') observer?.observe(link);
   };
 
   const fetchAndAppend = async (link: HTMLAnchorElement): Promise<boolean> => {

@@ -15,6 +15,9 @@ Commands:
   export [--user NAME]                       print the subscriptions as OPML
   purge [--json]                             delete old entries now, as the retention policies say
   parse --json FILE_OR_URL...                print what Veille reads in feeds, one JSON line per input
+  backup FILE                                write a consistent copy of the SQLite database (while running)
+  restore FILE                               replace the SQLite database with a backup (stop the server first)
+  migrate-to-postgres URL                    copy the SQLite database into an empty PostgreSQL database
   config                                     print the configuration options (environment variables)
 
 Configuration comes from environment variables: see \`veille config\` and the README.`;
@@ -107,6 +110,12 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
           await import('./cli/parse.ts')
         ).parseCommand(config, positionals, { json: values.json! });
       }
+      case 'backup':
+        return await (await import('./cli/backup.ts')).backupCommand(config, rest[0]);
+      case 'restore':
+        return await (await import('./cli/backup.ts')).restoreCommand(config, rest[0]);
+      case 'migrate-to-postgres':
+        return await (await import('./cli/backup.ts')).migrateToPostgresCommand(config, rest[0]);
       default:
         console.error(`veille: unknown command "${command}"\n\n${USAGE}`);
         return 2;

@@ -23,6 +23,17 @@ export interface Config {
   fetchMaxBytes: number;
   userAgent: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  loginMaxFailures: number;
+  sessionDays: number;
+  trustedProxies: string[];
+  authProxyHeader: string | null;
+  metrics: boolean;
+  metricsToken: string | null;
+  oidcIssuer: string | null;
+  oidcClientId: string | null;
+  oidcClientSecret: string | null;
+  imageProxy: boolean;
+  imageProxyMaxBytes: number;
 }
 
 interface OptionSpec<K extends keyof Config> {
@@ -223,6 +234,98 @@ export const OPTIONS = [
         `config: VEILLE_LOG_LEVEL must be debug, info, warn, error or silent, got "${raw}"`,
       );
     },
+  }),
+  spec({
+    key: 'loginMaxFailures',
+    env: 'VEILLE_LOGIN_MAX_FAILURES',
+    default: '10',
+    doc: 'Wrong passwords accepted per minute from one client address and for one account; the next attempts are refused (HTTP 429) without checking the password until the minute has passed. Counted in the memory of each web process.',
+    parse: integer('VEILLE_LOGIN_MAX_FAILURES', 1, 1000),
+  }),
+  spec({
+    key: 'sessionDays',
+    env: 'VEILLE_SESSION_DAYS',
+    default: '30',
+    doc: 'Lifetime in days of a "keep me logged in" session (never extended). Without that box, a session ends with the browser, and after 12 hours at most.',
+    parse: integer('VEILLE_SESSION_DAYS', 1, 365),
+  }),
+  spec({
+    key: 'trustedProxies',
+    env: 'VEILLE_TRUSTED_PROXIES',
+    default: '',
+    doc: 'Comma-separated addresses or CIDRs of reverse proxies in front of Veille (e.g. `127.0.0.1/32,10.0.0.5`). Only requests whose socket comes from one of them have their `X-Forwarded-For` and `VEILLE_AUTH_PROXY_HEADER` honoured.',
+    parse: (raw) =>
+      raw
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+  }),
+  spec({
+    key: 'authProxyHeader',
+    env: 'VEILLE_AUTH_PROXY_HEADER',
+    default: '',
+    doc: 'Header carrying the user name authenticated by a trusted reverse proxy (e.g. `Remote-User`). Honoured only from `VEILLE_TRUSTED_PROXIES`; the account must exist and be enabled. Empty: off.',
+    parse: (raw) => {
+      if (!raw) return null;
+      if (!/^[A-Za-z0-9-]{1,64}$/.test(raw))
+        throw new ConfigError(`config: VEILLE_AUTH_PROXY_HEADER must be a header name, got "${raw}"`);
+      return raw.toLowerCase();
+    },
+  }),
+  spec({
+    key: 'metrics',
+    env: 'VEILLE_METRICS',
+    default: 'off',
+    doc: 'Prometheus metrics at `/metrics`: `on` or `off`.',
+    parse: (raw) => {
+      if (raw === 'on' || raw === 'off') return raw === 'on';
+      throw new ConfigError(`config: VEILLE_METRICS must be on or off, got "${raw}"`);
+    },
+  }),
+  spec({
+    key: 'metricsToken',
+    env: 'VEILLE_METRICS_TOKEN',
+    default: '',
+    doc: 'When set, `/metrics` requires `Authorization: Bearer <this token>`.',
+    parse: (raw) => raw || null,
+  }),
+  spec({
+    key: 'oidcIssuer',
+    env: 'VEILLE_OIDC_ISSUER',
+    default: '',
+    doc: 'OpenID Connect issuer URL (its `/.well-known/openid-configuration` is read). With `VEILLE_OIDC_CLIENT_ID`, the login page offers "Log in with single sign-on"; the redirect URI to register is `VEILLE_BASE_URL/login/oidc/callback`.',
+    parse: (raw) => raw.replace(/\/$/, '') || null,
+  }),
+  spec({
+    key: 'oidcClientId',
+    env: 'VEILLE_OIDC_CLIENT_ID',
+    default: '',
+    doc: 'OpenID Connect client id.',
+    parse: (raw) => raw || null,
+  }),
+  spec({
+    key: 'oidcClientSecret',
+    env: 'VEILLE_OIDC_CLIENT_SECRET',
+    default: '',
+    doc: 'OpenID Connect client secret (empty for a public client: PKCE alone).',
+    parse: (raw) => raw || null,
+  }),
+  spec({
+    key: 'imageProxy',
+    env: 'VEILLE_IMAGE_PROXY',
+    default: 'off',
+    doc: "`on`: images, videos and audio of articles are loaded through Veille (`/proxy/img`, signed URLs, same private-address guard as feeds), so that feed sites and trackers never see readers' addresses; the Content-Security-Policy then allows images and media from Veille only. `off`: browsers load them directly.",
+    parse: (raw) => {
+      if (raw === 'on' || raw === 'off') return raw === 'on';
+      throw new ConfigError(`config: VEILLE_IMAGE_PROXY must be on or off, got "${raw}"`);
+    },
+  }),
+  spec({
+    key: 'imageProxyMaxBytes',
+    env: 'VEILLE_IMAGE_PROXY_MAX_BYTES',
+    default: String(10 * 1024 * 1024),
+    doc: 'Largest image or media file the image proxy serves, in bytes.',
+    parse: integer('VEILLE_IMAGE_PROXY_MAX_BYTES', 1024, 1024 * 1024 * 1024),
   }),
 ] as const;
 

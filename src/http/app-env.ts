@@ -6,6 +6,7 @@ import type { RefreshSummary } from '../refresh/refresh-feeds.ts';
 import type { Database } from '../storage/database.ts';
 import type { User } from '../storage/schema.ts';
 import type { Translator } from '../i18n/i18n.ts';
+import type { HttpSecurity } from './middleware/http-security.ts';
 
 export interface AppDeps {
   database: Database;
@@ -27,5 +28,11 @@ export interface AppEnv {
     csrfToken: string;
     tr: Translator;
     secureCookies: boolean;
+    /** Per-app security state: login rate limiter, trusted proxies (see http-security.ts). */
+    security: HttpSecurity;
+    /** The client's address (socket, or X-Forwarded-For from a trusted proxy). */
+    clientIp: string | null;
+    /** When the password was last entered in this session (login or re-authentication). */
+    sessionReauthAt: number | null;
   };
 }

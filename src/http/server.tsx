@@ -4,16 +4,53 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import { getPath } from 'hono/utils/url';
 import type { AppDeps, AppEnv } from './app-env.ts';
+import { normalizeApiPath } from './api/api-params.ts';
+import { mountAppApis } from './api/mount-app-apis.ts';
 import { csrfProtection } from './middleware/csrf.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
 import { sessionMiddleware } from './middleware/session.ts';
+import { createHttpSecurity, httpSecurityMiddleware } from './middleware/http-security.ts';
+import { createHttpMetrics } from './middleware/metrics.ts';
+import {
+  accountDeleteAction,
+  accountPage,
+  accountPasswordAction,
+  accountSessionRevoke,
+  accountSessionsRevokeOthers,
+  reauthAction,
+  reauthPage,
+} from './ui/account-page.tsx';
+import { requireAdmin, requireRecentAuth } from './ui/account-guards.ts';
+import { adminPage, adminSettingsSave, adminUserAction, adminUserCreate } from './ui/admin-page.tsx';
+import { registerAction, registerPage } from './ui/account-register.tsx';
 import { loginAction, loginPage, logoutAction, setupAction, setupPage } from './ui/auth-pages.tsx';
+import { createOidcLogin } from './ui/oidc-login.ts';
+import { anonymousReading } from './ui/anonymous-stream.tsx';
+import { createImageProxy } from './ui/image-proxy.ts';
 import { backUrl } from './ui/back-url.ts';
 import { entryToggleRead, entryToggleStar } from './ui/entry-actions.ts';
-import { settingsAction, settingsPage } from './ui/settings-page.tsx';
+import {
+  apiPasswordAction,
+  apiPasswordRevokeAction,
+  settingsAction,
+  settingsPage,
+} from './ui/settings-page.tsx';
 import { streamMarkRead, streamUndoMarkRead } from './ui/stream-mark-read.ts';
 import { streamPage } from './ui/stream-page.tsx';
+import {
+  entryLabelToggle,
+  labelCreateAction,
+  labelDeleteAction,
+  labelRenameAction,
+  labelsPage,
+} from './ui/label-actions.tsx';
+import { feedPrioritySave } from './ui/feed-priority-save.ts';
+import { manifestRoute, offlinePage, serviceWorkerRoute } from './ui/offline-routes.tsx';
+import { readingSettingsAction, readingSettingsPage } from './ui/reading-settings-page.tsx';
+import { unreadCountsJson } from './ui/stream-live.ts';
+import { viewSave } from './ui/view-save.ts';
 import { feedPage, feedScheduleSave } from './ui/feed-page.tsx';
 import { retentionSave } from './ui/retention-save.ts';
 import { websubPush, websubVerify } from './ui/websub-callback.ts';
@@ -57,12 +94,20 @@ const requireUser: MiddlewareHandler<AppEnv> = async (c, next) => {
 const BLANK_GIF = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
 
 export function createServer(deps: AppDeps): Hono<AppEnv> {
-  const app = new Hono<AppEnv>();
+  const app = new Hono<AppEnv>({ getPath: (req) => normalizeApiPath(getPath(req)) });
   app.use('*', async (c, next) => {
     c.set('deps', deps);
     await next();
   });
+  if (deps.config.metrics) {
+    const metrics = createHttpMetrics();
+    app.use('*', metrics.middleware);
+    app.get('/metrics', metrics.handler);
+  }
+  const imageProxy = createImageProxy();
+  app.use('*', imageProxy.rewrite);
   app.use('*', securityHeaders());
+  app.use('*', httpSecurityMiddleware(createHttpSecurity(deps.config)));
 
   app.get('/static/:file', async (c) => {
     const file = c.req.param('file');
@@ -76,10 +121,15 @@ export function createServer(deps: AppDeps): Hono<AppEnv> {
     }
   });
   app.get('/favicon.ico', (c) => c.redirect('/static/icon.svg', 301));
+  app.get('/sw.js', serviceWorkerRoute);
   app.get('/healthz', (c) => c.json({ ok: true }));
+  // Signed media URLs (VEILLE_IMAGE_PROXY=on): the signature is the authorization, no session.
+  app.get('/proxy/img', imageProxy.route);
   // WebSub callbacks come from hubs: no session, no CSRF token (authenticated by token + HMAC).
   app.get('/websub/:feedId/:token', websubVerify);
   app.post('/websub/:feedId/:token', websubPush);
+  // Google Reader and Fever APIs: token-authenticated, never through the session cookie.
+  mountAppApis(app);
 
   app.use('*', sessionMiddleware());
   app.use('*', csrfProtection());
@@ -87,9 +137,16 @@ export function createServer(deps: AppDeps): Hono<AppEnv> {
   app.get('/setup', setupPage);
   app.post('/setup', setupAction);
   app.get('/login', loginPage);
+  app.get('/manifest.webmanifest', manifestRoute);
+  app.get('/offline', offlinePage);
   app.post('/login', loginAction);
   app.post('/logout', logoutAction);
-  app.get('/', streamPage);
+  const oidc = createOidcLogin();
+  app.post('/login/oidc', oidc.start);
+  app.get('/login/oidc/callback', oidc.callback);
+  app.get('/register', registerPage);
+  app.post('/register', registerAction);
+  app.get('/', anonymousReading(), streamPage);
 
   const user = new Hono<AppEnv>();
   user.use('*', requireUser);
@@ -107,11 +164,37 @@ export function createServer(deps: AppDeps): Hono<AppEnv> {
   user.post('/categories/:id/delete', categoryDeleteAction);
   user.get('/settings', (c) => settingsPage(c));
   user.post('/settings', settingsAction);
+  user.post('/settings/api-password', apiPasswordAction);
+  user.post('/settings/api-password/revoke', apiPasswordRevokeAction);
   user.get('/feeds/:id/icon', feedIconRoute);
   user.get('/feeds/:id', feedPage);
   user.post('/feeds/:id/schedule', feedScheduleSave);
   user.post('/retention', retentionSave);
   user.post('/refresh', refreshAction);
+  // Reading (issue 5): views, labels, priorities, live counts, reading settings.
+  user.post('/view', viewSave);
+  user.get('/unread-counts', unreadCountsJson);
+  user.get('/labels', (c) => labelsPage(c));
+  user.post('/labels', labelCreateAction);
+  user.post('/labels/:id/rename', labelRenameAction);
+  user.post('/labels/:id/delete', labelDeleteAction);
+  user.post('/entries/:id/labels/:labelId', entryLabelToggle);
+  user.post('/feeds/:id/priority', feedPrioritySave);
+  user.get('/settings/reading', (c) => readingSettingsPage(c));
+  user.post('/settings/reading', readingSettingsAction);
+  user.get('/account', (c) => accountPage(c));
+  user.post('/account/password', accountPasswordAction);
+  user.post('/account/sessions/revoke-others', accountSessionsRevokeOthers);
+  user.post('/account/sessions/:id/revoke', accountSessionRevoke);
+  user.post('/account/delete', accountDeleteAction);
+  user.get('/reauth', reauthPage);
+  user.post('/reauth', reauthAction);
+  user.use('/admin/*', requireAdmin, requireRecentAuth);
+  user.use('/admin', requireAdmin, requireRecentAuth);
+  user.get('/admin', (c) => adminPage(c));
+  user.post('/admin/users', adminUserCreate);
+  user.post('/admin/users/:id/:verb', adminUserAction);
+  user.post('/admin/settings', adminSettingsSave);
   app.route('/', user);
 
   app.notFound((c) => c.text(c.get('tr')?.t('error.notFound') ?? 'Not found', 404));

@@ -126,7 +126,7 @@ export async function markStreamRead(
   input: { userId: number; stream: Stream; upToId: number; now: number },
 ): Promise<MarkReadResult> {
   const { db, dialect } = database;
-  if (input.stream.kind === 'starred') return markStarredRead(db, input);
+  if (input.stream.kind === 'starred' || input.stream.kind === 'label') return markStarredRead(db, input);
   return db.transaction().execute(async (trx) => {
     const upTo = Math.min(input.upToId, await maxEntryId(trx));
     let q = trx
@@ -134,8 +134,11 @@ export async function markStreamRead(
       .select(['id', 'feed_id', 'read_horizon'])
       .where('user_id', '=', input.userId)
       .orderBy('id');
-    if (input.stream.kind === 'main') q = q.where('priority', '>=', 1);
-    if (input.stream.kind === 'category') q = q.where('category_id', '=', input.stream.id);
+    // Important feeds (priority 2) are never marked read with the main stream or a category.
+    if (input.stream.kind === 'main') q = q.where('priority', '=', 1).where('muted', '=', 0);
+    if (input.stream.kind === 'important') q = q.where('priority', '>=', 2);
+    if (input.stream.kind === 'category')
+      q = q.where('category_id', '=', input.stream.id).where('priority', '>=', 0).where('priority', '<', 2);
     if (input.stream.kind === 'feed') q = q.where('feed_id', '=', input.stream.id);
     // On PostgreSQL, lock the rows first so a concurrent ingest's count increment is either
     // fully before (and seen by the recount below) or after this transaction.
@@ -188,19 +191,29 @@ export async function markStreamRead(
   });
 }
 
-/** Favourites are a list of exceptions already: marking them read touches only those rows. */
+/** Favourites and labels are lists of the user's rows already: marking them read touches only those. */
 async function markStarredRead(
   db: Kysely<Schema>,
-  input: { userId: number; upToId: number; now: number },
+  input: { userId: number; stream: Stream; upToId: number; now: number },
 ): Promise<MarkReadResult> {
+  const stream = input.stream;
   return db.transaction().execute(async (trx) => {
-    const rows = await trx
-      .selectFrom('entry_states')
-      .select('entry_id')
-      .where('user_id', '=', input.userId)
-      .where('starred', '=', 1)
-      .where('entry_id', '<=', input.upToId)
-      .execute();
+    const rows =
+      stream.kind === 'label'
+        ? await trx
+            .selectFrom('entry_labels')
+            .select('entry_id')
+            .where('user_id', '=', input.userId)
+            .where('label_id', '=', stream.id)
+            .where('entry_id', '<=', input.upToId)
+            .execute()
+        : await trx
+            .selectFrom('entry_states')
+            .select('entry_id')
+            .where('user_id', '=', input.userId)
+            .where('starred', '=', 1)
+            .where('entry_id', '<=', input.upToId)
+            .execute();
     for (const r of rows) {
       const e = await entryForUser(trx, input.userId, r.entry_id);
       if (!e) continue;

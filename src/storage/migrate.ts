@@ -4,12 +4,18 @@ import type { Dialect } from './database.ts';
 import { migration001Initial } from './migrations/001-initial.ts';
 import { migration002EntriesUrlIndex } from './migrations/002-entries-url-index.ts';
 import { migration003RefreshEngine } from './migrations/003-refresh-engine.ts';
+import { migration004ApiPasswords } from './migrations/004-api-passwords.ts';
+import { migration005Accounts } from './migrations/005-accounts.ts';
+import { migration006Reading } from './migrations/006-reading.ts';
 
 export function migrationsFor(dialect: Dialect): Record<string, Migration> {
   return {
     '001-initial': migration001Initial(dialect),
     '002-entries-url-index': migration002EntriesUrlIndex,
     '003-refresh-engine': migration003RefreshEngine(dialect),
+    '004-api-passwords': migration004ApiPasswords,
+    '005-accounts': migration005Accounts,
+    '006-reading': migration006Reading,
   };
 }
 

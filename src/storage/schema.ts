@@ -12,6 +12,17 @@ export interface UsersTable {
   timezone: string | null;
   created_at: number;
   last_seen_at: number | null;
+  /** JSON ReadingSettings (src/model/reading-settings.ts), migration 006. */
+  settings: Generated<string>;
+  /** 1: cannot log in, sessions ended (migration 005). */
+  disabled: Generated<number>;
+  /** `oidc:<issuer> <subject>` or `proxy:<name>` of an external identity (migration 005). */
+  external_id: string | null;
+  /** Argon2id hash of the API password (Google Reader ClientLogin); null: apps cannot log in (migration 004). */
+  api_password_hash: string | null;
+  /** Fever api_key: lowercase hex md5("username:API password"); null without an API password (migration 004). */
+  fever_api_key: string | null;
+  api_password_set_at: number | null;
 }
 
 export interface SessionsTable {
@@ -21,6 +32,17 @@ export interface SessionsTable {
   created_at: number;
   expires_at: number;
   user_agent: string | null;
+  last_seen_at: number | null;
+  ip: string | null;
+  /** 1: "keep me logged in" (a lasting cookie), 0: a browser-session cookie. */
+  persistent: Generated<number>;
+  /** Last time the password was (re)entered in this session. */
+  reauth_at: number | null;
+}
+
+export interface InstanceSettingsTable {
+  key: string;
+  value: string;
 }
 
 export interface CategoriesTable {
@@ -88,6 +110,8 @@ export interface SubscriptionsTable {
   /** Maintained count of unread entries (horizon + exceptions); see docs/ARCHITECTURE.md. */
   unread_count: number;
   created_at: number;
+  /** 1: muted (FreshRSS's disabled feeds): shown greyed, left out of the main stream (migration 006). */
+  muted: Generated<number>;
 }
 
 export interface EntriesTable {
@@ -182,6 +206,7 @@ export interface Schema {
   read_horizon_log: ReadHorizonLogTable;
   entry_id_clock: EntryIdClockTable;
   retention_policies: RetentionPoliciesTable;
+  instance_settings: InstanceSettingsTable;
 }
 
 export type User = Selectable<UsersTable>;

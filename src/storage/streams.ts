@@ -1,8 +1,19 @@
 // Reading a stream: one query joining the user's subscriptions, so a user only ever sees entries
 // of feeds they subscribe to. Read state = the exception row if any, else "id <= horizon".
-import { sql, type Kysely } from 'kysely';
+// Pages are keyset-paginated on (sort value, id): no OFFSET, so page 1,000 costs what page 1 does.
+import { sql, type Expression, type Kysely, type SqlBool } from 'kysely';
 import type { ParsedEnclosure, ParsedPerson } from '../model/parsed-feed.ts';
-import type { StateFilter, Stream } from '../model/stream.ts';
+import {
+  readWanted,
+  starWanted,
+  stateMask,
+  STATE_UNREAD_OR_STARRED,
+  type SortKey,
+  type SortOrder,
+  type StateFilter,
+  type Stream,
+  type StreamCursor,
+} from '../model/stream.ts';
 import type { Schema } from './schema.ts';
 
 export interface EntryView {
@@ -10,6 +21,7 @@ export interface EntryView {
   feedId: number;
   feedTitle: string;
   feedHasIcon: boolean;
+  feedPriority: number;
   url: string | null;
   title: string;
   authors: ParsedPerson[];
@@ -22,13 +34,19 @@ export interface EntryView {
   enclosures: ParsedEnclosure[];
   categories: string[];
   language: string | null;
+  thumbnail: string | null;
 }
 
 export interface StreamQuery {
   userId: number;
   stream: Stream;
   state: StateFilter;
-  /** Only entries with an id below this (the "load more" cursor). */
+  /** Default: reception (entry id), newest first. */
+  sort?: SortKey;
+  order?: SortOrder;
+  /** Rows strictly after this one in the sort order (the "load more" cursor). */
+  cursor?: StreamCursor | null;
+  /** Only entries with an id below this (the reception cursor of older callers). */
   beforeId?: number | null;
   /** Only entries with an id at or below this (what the page was first shown with). */
   maxId?: number | null;
@@ -43,16 +61,140 @@ function parseJson<T>(text: string, fallback: T): T {
   }
 }
 
-export async function entriesForStream(db: Kysely<Schema>, q: StreamQuery): Promise<EntryView[]> {
-  let query = db
+/** The SQL value a sort orders by (the id breaks ties). */
+function sortExpression(sort: SortKey): Expression<unknown> | null {
+  switch (sort) {
+    case 'received':
+      return null;
+    case 'published':
+      return sql`e.date_at`;
+    case 'title':
+      return sql`e.title`;
+    case 'feed':
+      return sql`coalesce(nullif(s.title, ''), f.title)`;
+    case 'random':
+      return null;
+  }
+}
+
+/** The value of the sort key of a row, for its cursor. */
+export function sortValueOf(entry: EntryView, sort: SortKey): number | string | null {
+  switch (sort) {
+    case 'received':
+      return entry.id;
+    case 'published':
+      return entry.dateAt;
+    case 'title':
+      return entry.title;
+    case 'feed':
+      return entry.feedTitle;
+    case 'random':
+      return null;
+  }
+}
+
+const UNREAD_SQL = sql<SqlBool>`(st.read_override = 0 or (st.read_override is null and e.id > s.read_horizon))`;
+const READ_SQL = sql<SqlBool>`(st.read_override = 1 or (st.read_override is null and e.id <= s.read_horizon))`;
+
+/** The WHERE conditions of a stream and a state (shared by the page query and the counts). */
+function streamConditions(q: { userId: number; stream: Stream; state: StateFilter }): Expression<SqlBool>[] {
+  const where: Expression<SqlBool>[] = [];
+  switch (q.stream.kind) {
+    case 'main':
+      where.push(sql<SqlBool>`s.priority >= 1 and s.muted = 0`);
+      break;
+    case 'important':
+      where.push(sql<SqlBool>`s.priority >= 2`);
+      break;
+    case 'starred':
+      where.push(sql<SqlBool>`st.starred = 1`);
+      break;
+    case 'category':
+      where.push(sql<SqlBool>`s.category_id = ${q.stream.id} and s.priority >= 0`);
+      break;
+    case 'feed':
+      where.push(sql<SqlBool>`s.feed_id = ${q.stream.id}`);
+      break;
+    case 'label':
+      where.push(
+        sql<SqlBool>`e.id in (select el.entry_id from entry_labels el where el.user_id = ${q.userId} and el.label_id = ${q.stream.id})`,
+      );
+      break;
+  }
+  const mask = stateMask(q.state);
+  if (mask & STATE_UNREAD_OR_STARRED) {
+    where.push(sql<SqlBool>`(${UNREAD_SQL} or st.starred = 1)`);
+  } else {
+    const read = readWanted(mask);
+    if (read === 'unread') where.push(UNREAD_SQL);
+    if (read === 'read') where.push(READ_SQL);
+    const star = starWanted(mask);
+    if (star === 'starred') where.push(sql<SqlBool>`st.starred = 1`);
+    if (star === 'not-starred') where.push(sql<SqlBool>`(st.starred is null or st.starred = 0)`);
+  }
+  return where;
+}
+
+/** Rows after the cursor in the order (key, id) both `order`. */
+function cursorCondition(sort: SortKey, order: SortOrder, cursor: StreamCursor): Expression<SqlBool> | null {
+  const cmp = order === 'desc' ? sql.raw('<') : sql.raw('>');
+  if (sort === 'received') return sql<SqlBool>`e.id ${cmp} ${cursor.id}`;
+  const key = sortExpression(sort);
+  if (!key || cursor.key === null) return null;
+  return sql<SqlBool>`(${key} ${cmp} ${cursor.key} or (${key} = ${cursor.key} and e.id ${cmp} ${cursor.id}))`;
+}
+
+function joinedEntries(db: Kysely<Schema>, userId: number) {
+  return db
     .selectFrom('entries as e')
     .innerJoin('subscriptions as s', (j) =>
-      j.onRef('s.feed_id', '=', 'e.feed_id').on('s.user_id', '=', q.userId),
+      j.onRef('s.feed_id', '=', 'e.feed_id').on('s.user_id', '=', userId),
     )
     .innerJoin('feeds as f', 'f.id', 'e.feed_id')
-    .leftJoin('entry_states as st', (j) =>
-      j.onRef('st.entry_id', '=', 'e.id').on('st.user_id', '=', q.userId),
-    )
+    .leftJoin('entry_states as st', (j) => j.onRef('st.entry_id', '=', 'e.id').on('st.user_id', '=', userId));
+}
+
+/**
+ * One page of a stream. One statement: the inner SELECT finds the page's ids from the indexes
+ * alone (entries (feed_id, id) or (feed_id, date_at, id) cover it), the outer one reads those
+ * rows' columns, so a sort over 50,000 candidates never drags their bodies along.
+ */
+export async function entriesForStream(db: Kysely<Schema>, q: StreamQuery): Promise<EntryView[]> {
+  const sort = q.sort ?? 'received';
+  const order = q.order ?? 'desc';
+  const key = sortExpression(sort);
+  // Streams of many feeds read entries in index order (id, or date_at then id) and keep those of
+  // the user's matching subscriptions: SQLite's CROSS JOIN fixes that loop order (PostgreSQL
+  // plans it alone), so the first page of a million unread entries reads about one page of rows
+  // instead of sorting them all. Favourites and labels start from the user's own rows instead.
+  const entriesFirst = q.stream.kind !== 'starred' && q.stream.kind !== 'label';
+  let ids = entriesFirst
+    ? db
+        .selectFrom('entries as e')
+        .crossJoin('subscriptions as s')
+        .innerJoin('feeds as f', 'f.id', 'e.feed_id')
+        .leftJoin('entry_states as st', (j) =>
+          j.onRef('st.entry_id', '=', 'e.id').on('st.user_id', '=', q.userId),
+        )
+        .select('e.id')
+        .where('s.user_id', '=', q.userId)
+        .whereRef('s.feed_id', '=', 'e.feed_id')
+    : joinedEntries(db, q.userId).select('e.id');
+  // A feed's own stream walks its (feed_id, …) index.
+  if (q.stream.kind === 'feed') ids = ids.where('e.feed_id', '=', q.stream.id);
+  for (const w of streamConditions(q)) ids = ids.where(w);
+  const cursor = q.cursor ?? (q.beforeId ? { key: q.beforeId, id: q.beforeId } : null);
+  if (cursor && sort !== 'random') {
+    const c = cursorCondition(sort, order, cursor);
+    if (c) ids = ids.where(c);
+  }
+  if (q.maxId) ids = ids.where('e.id', '<=', q.maxId);
+  if (sort === 'random') ids = ids.orderBy(sql`random()`);
+  else {
+    if (key) ids = ids.orderBy(key, order);
+    ids = ids.orderBy('e.id', order);
+  }
+  let query = joinedEntries(db, q.userId)
     .select([
       'e.id',
       'e.feed_id',
@@ -65,44 +207,28 @@ export async function entriesForStream(db: Kysely<Schema>, q: StreamQuery): Prom
       'e.enclosures',
       'e.categories',
       'e.language',
+      'e.thumbnail',
       's.title as sub_title',
+      's.priority',
       'f.title as feed_title',
       'f.icon_type',
       'st.starred',
       sql<number>`case when st.read_override is not null then st.read_override when e.id <= s.read_horizon then 1 else 0 end`.as(
         'is_read',
       ),
-    ]);
-  switch (q.stream.kind) {
-    case 'main':
-      query = query.where('s.priority', '>=', 1);
-      break;
-    case 'starred':
-      query = query.where('st.starred', '=', 1);
-      break;
-    case 'category':
-      query = query.where('s.category_id', '=', q.stream.id);
-      break;
-    case 'feed':
-      query = query.where('s.feed_id', '=', q.stream.id);
-      break;
+    ])
+    .where('e.id', 'in', ids.limit(q.limit));
+  if (sort !== 'random') {
+    if (key) query = query.orderBy(key, order);
+    query = query.orderBy('e.id', order);
   }
-  if (q.state === 'unread') {
-    query = query.where((eb) =>
-      eb.or([
-        eb('st.read_override', '=', 0),
-        eb.and([eb('st.read_override', 'is', null), eb('e.id', '>', eb.ref('s.read_horizon'))]),
-      ]),
-    );
-  }
-  if (q.beforeId) query = query.where('e.id', '<', q.beforeId);
-  if (q.maxId) query = query.where('e.id', '<=', q.maxId);
-  const rows = await query.orderBy('e.id', 'desc').limit(q.limit).execute();
+  const rows = await query.execute();
   return rows.map((r) => ({
     id: r.id,
     feedId: r.feed_id,
     feedTitle: r.sub_title || r.feed_title,
     feedHasIcon: r.icon_type !== null,
+    feedPriority: r.priority,
     url: r.url,
     title: r.title,
     authors: parseJson<ParsedPerson[]>(r.authors, []),
@@ -115,7 +241,70 @@ export async function entriesForStream(db: Kysely<Schema>, q: StreamQuery): Prom
     enclosures: parseJson<ParsedEnclosure[]>(r.enclosures, []),
     categories: parseJson<string[]>(r.categories, []),
     language: r.language,
+    thumbnail: r.thumbnail,
   }));
+}
+
+/**
+ * Unread entries of a stream within a range of reception ids or publication dates (a group
+ * header's count), counted up to `cap` so that a group of a million costs what a group of `cap`
+ * costs: the caller shows "cap+" when the answer is `cap`.
+ */
+export async function streamUnreadCountIn(
+  db: Kysely<Schema>,
+  q: {
+    userId: number;
+    stream: Stream;
+    range: { field: 'received' | 'published'; from: number; to: number };
+    maxId?: number | null;
+    cap: number;
+  },
+): Promise<number> {
+  let inner = db
+    .selectFrom('entries as e')
+    .innerJoin('subscriptions as s', (j) =>
+      j.onRef('s.feed_id', '=', 'e.feed_id').on('s.user_id', '=', q.userId),
+    )
+    .leftJoin('entry_states as st', (j) =>
+      j.onRef('st.entry_id', '=', 'e.id').on('st.user_id', '=', q.userId),
+    )
+    .select(sql<number>`1`.as('one'));
+  for (const w of streamConditions({ userId: q.userId, stream: q.stream, state: 'unread' }))
+    inner = inner.where(w);
+  if (q.range.field === 'received') {
+    inner = inner.where('e.id', '>=', q.range.from * 1000).where('e.id', '<', q.range.to * 1000);
+  } else {
+    inner = inner.where('e.date_at', '>=', q.range.from).where('e.date_at', '<', q.range.to);
+  }
+  if (q.maxId) inner = inner.where('e.id', '<=', q.maxId);
+  const row = await db
+    .selectFrom(inner.limit(q.cap).as('x'))
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Whether a stream has any unread entry (the "adaptive" default state). */
+export async function streamHasUnread(db: Kysely<Schema>, userId: number, stream: Stream): Promise<boolean> {
+  if (
+    stream.kind === 'main' ||
+    stream.kind === 'important' ||
+    stream.kind === 'category' ||
+    stream.kind === 'feed'
+  ) {
+    let q = db
+      .selectFrom('subscriptions as s')
+      .select('s.id')
+      .where('s.user_id', '=', userId)
+      .where('s.unread_count', '>', 0);
+    if (stream.kind === 'main') q = q.where('s.priority', '>=', 1).where('s.muted', '=', 0);
+    if (stream.kind === 'important') q = q.where('s.priority', '>=', 2);
+    if (stream.kind === 'category') q = q.where('s.category_id', '=', stream.id).where('s.priority', '>=', 0);
+    if (stream.kind === 'feed') q = q.where('s.feed_id', '=', stream.id);
+    return (await q.limit(1).executeTakeFirst()) !== undefined;
+  }
+  const rows = await entriesForStream(db, { userId, stream, state: 'unread', limit: 1 });
+  return rows.length > 0;
 }
 
 /** Number of starred entries of a user (the sidebar's "Favourites (n)"). */

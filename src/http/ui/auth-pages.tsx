@@ -6,10 +6,12 @@ import type { Context } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
 import type { AppEnv } from '../app-env.ts';
 import { hashPassword, MIN_PASSWORD_LENGTH, USERNAME_PATTERN, verifyPassword } from '../../lib/passwords.ts';
-import { createSession, deleteSession } from '../../storage/sessions.ts';
+import { createSession, deleteSession, hashSessionToken } from '../../storage/sessions.ts';
+import { describeSession } from '../../storage/account-sessions.ts';
+import { instanceSettings } from '../../storage/instance-settings.ts';
 import { countUsers, createUser, userByName } from '../../storage/users.ts';
 import { CsrfField, Layout } from '../views/layout.tsx';
-import { SESSION_COOKIE, SESSION_LIFETIME_MS } from '../middleware/session.ts';
+import { SESSION_COOKIE, SHORT_SESSION_LIFETIME_MS } from '../middleware/session.ts';
 
 /** The client's address as the socket sees it (no proxy headers trusted here). */
 export function clientAddress(c: Context<AppEnv>): string | null {
@@ -33,20 +35,33 @@ function sameText(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-async function startSession(c: Context<AppEnv>, userId: number) {
+/**
+ * Starts a new session (a fresh token: rotation at every login). "Keep me logged in" gives a
+ * lasting cookie bounded by VEILLE_SESSION_DAYS; otherwise the cookie ends with the browser and
+ * the session after SHORT_SESSION_LIFETIME_MS at most.
+ */
+export async function startSession(c: Context<AppEnv>, userId: number, persistent = false) {
   const deps = c.get('deps');
+  const now = deps.now();
+  const lifetimeMs = persistent ? deps.config.sessionDays * 86_400_000 : SHORT_SESSION_LIFETIME_MS;
   const { token } = await createSession(deps.database.db, {
     userId,
-    now: deps.now(),
-    lifetimeMs: SESSION_LIFETIME_MS,
+    now,
+    lifetimeMs,
     userAgent: c.req.header('user-agent')?.slice(0, 300) ?? null,
+  });
+  await describeSession(deps.database.db, hashSessionToken(token), {
+    userId,
+    ip: c.get('clientIp'),
+    persistent,
+    now,
   });
   setCookie(c, SESSION_COOKIE, token, {
     httpOnly: true,
     sameSite: 'Lax',
     secure: c.get('secureCookies'),
     path: '/',
-    maxAge: SESSION_LIFETIME_MS / 1000,
+    ...(persistent ? { maxAge: lifetimeMs / 1000 } : {}),
   });
 }
 
@@ -139,8 +154,14 @@ export async function setupAction(c: Context<AppEnv>) {
   return c.redirect('/', 303);
 }
 
-function LoginForm(props: { c: Context<AppEnv>; error?: string; username?: string }) {
+function LoginForm(props: {
+  c: Context<AppEnv>;
+  error?: string;
+  username?: string;
+  registrationOpen?: boolean;
+}) {
   const { c } = props;
+  const oidc = c.get('deps').config.oidcIssuer && c.get('deps').config.oidcClientId;
   const tr = c.get('tr');
   return (
     <Layout tr={tr} title={tr.t('login.title')} csrfToken={c.get('csrfToken')} user={null}>
@@ -160,8 +181,22 @@ function LoginForm(props: { c: Context<AppEnv>; error?: string; username?: strin
           {tr.t('login.password')}
           <input type="password" name="password" required autocomplete="current-password" />
         </label>
+        <label class="check">
+          <input type="checkbox" name="remember" value="1" /> {tr.t('login.remember')}
+        </label>
         <button type="submit">{tr.t('login.submit')}</button>
       </form>
+      {oidc && (
+        <form method="post" action="/login/oidc" class="stack">
+          <CsrfField token={c.get('csrfToken')} />
+          <button type="submit">{tr.t('login.oidc')}</button>
+        </form>
+      )}
+      {props.registrationOpen && (
+        <p>
+          <a href="/register">{tr.t('login.register')}</a>
+        </p>
+      )}
     </Layout>
   );
 }
@@ -170,23 +205,48 @@ export async function loginPage(c: Context<AppEnv>) {
   const db = c.get('deps').database.db;
   if (c.get('user')) return c.redirect('/');
   if ((await countUsers(db)) === 0) return c.redirect('/setup');
-  return c.html(<LoginForm c={c} />);
+  const { registrationOpen } = await instanceSettings(db);
+  return c.html(<LoginForm c={c} registrationOpen={registrationOpen} />);
+}
+
+/** The login page with an error message (used by single sign-on failures). */
+export async function loginErrorPage(c: Context<AppEnv>, error: string, status: 400 | 401 | 403 | 502) {
+  const { registrationOpen } = await instanceSettings(c.get('deps').database.db);
+  return c.html(<LoginForm c={c} error={error} registrationOpen={registrationOpen} />, status);
 }
 
 export async function loginAction(c: Context<AppEnv>) {
   const deps = c.get('deps');
   const form = await c.req.parseBody();
   const username = field(form, 'username').trim();
+  const tr = c.get('tr');
+  // Brute force: past the limit of failures per address or account, refuse before verifying.
+  const limiter = c.get('security').loginLimiter;
+  const keys = { ip: c.get('clientIp'), account: username };
+  const wait = limiter.retryAfterSeconds(keys, deps.now());
+  if (wait > 0) {
+    c.header('Retry-After', String(wait));
+    return c.html(
+      <LoginForm c={c} error={tr.t('login.tooMany', { seconds: wait })} username={username} />,
+      429,
+    );
+  }
   const user = username ? await userByName(deps.database.db, username) : undefined;
   const ok = await verifyPassword(user?.password_hash, field(form, 'password'));
   if (!user || !ok) {
+    limiter.recordFailure(keys, deps.now());
+    deps.log.info('http: login failed', { ip: keys.ip });
     // The same message and the same work whatever was wrong.
-    return c.html(<LoginForm c={c} error={c.get('tr').t('login.failed')} username={username} />, 401);
+    return c.html(<LoginForm c={c} error={tr.t('login.failed')} username={username} />, 401);
+  }
+  limiter.recordSuccess(keys);
+  if (user.disabled) {
+    return c.html(<LoginForm c={c} error={tr.t('login.disabled')} username={username} />, 403);
   }
   // A new session at each login (rotation); the old one, if any, ends.
   const previous = c.get('sessionId');
   if (previous) await deleteSession(deps.database.db, previous);
-  await startSession(c, user.id);
+  await startSession(c, user.id, field(form, 'remember') === '1');
   return c.redirect('/', 303);
 }
 

@@ -13,6 +13,8 @@ export interface LayoutProps {
   flash?: string | null;
   children?: Child;
   unreadTotal?: number;
+  /** Extra classes of <body> (the stream's view, content width and theme). */
+  bodyClass?: string;
 }
 
 export function Layout(props: LayoutProps) {
@@ -32,9 +34,10 @@ export function Layout(props: LayoutProps) {
           <title>{title}</title>
           <link rel="icon" href="/static/icon.svg" type="image/svg+xml" />
           <link rel="stylesheet" href="/static/style.css" />
+          <link rel="manifest" href="/manifest.webmanifest" />
           <script src="/static/app.js" defer></script>
         </head>
-        <body class={props.sidebar ? 'with-sidebar' : ''}>
+        <body class={[props.sidebar ? 'with-sidebar' : '', props.bodyClass ?? ''].join(' ').trim()}>
           <header class="topbar">
             <a class="brand" href="/">
               Veille
@@ -43,6 +46,8 @@ export function Layout(props: LayoutProps) {
               <nav class="topnav">
                 <a href="/subscriptions">{tr.t('nav.subscriptions')}</a>
                 <a href="/settings">{tr.t('nav.settings')}</a>
+                <a href="/account">{tr.t('nav.account')}</a>
+                {user.is_admin === 1 && <a href="/admin">{tr.t('nav.admin')}</a>}
                 <form method="post" action="/logout" class="inline">
                   <input type="hidden" name="_csrf" value={props.csrfToken} />
                   <button type="submit" class="link">

@@ -1,0 +1,210 @@
+// `npm run bench:pages`: server time of the reading pages on a generated database of 1,000,000
+// entries over 1,000 feeds (bench/pages-data.ts), first with everything unread, then with 5,000
+// unread: main stream, a category, a feed, favourites (the first page, and page 2 through the
+// keyset cursor), 50 requests each, p50 / p95; then "mark all as read" of the main stream and
+// its undo.
+//
+//   npm run bench:pages -- [--entries N] [--feeds F] [--runs R] [--file PATH] [--reuse] [--markdown]
+//
+// "Server time" is the whole request handled in-process by the Hono app (session lookup, SQL,
+// JSX rendering), from app.request() to the complete body: no socket, no browser. SQLite.
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { configFromEnv } from '../src/config/config.ts';
+import type { AppDeps } from '../src/http/app-env.ts';
+import { createServer } from '../src/http/server.tsx';
+import { createLogger } from '../src/lib/logger.ts';
+import type { Fetcher } from '../src/reader/fetch/create-fetcher.ts';
+import { openDatabase } from '../src/storage/database.ts';
+import { markStreamRead, undoLastMarkRead } from '../src/storage/entry-states.ts';
+import { createSession } from '../src/storage/sessions.ts';
+import { generatePagesData } from './pages-data.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    entries: { type: 'string', default: '1000000' },
+    feeds: { type: 'string', default: '1000' },
+    runs: { type: 'string', default: '50' },
+    file: { type: 'string' },
+    reuse: { type: 'boolean', default: false },
+    markdown: { type: 'boolean', default: false },
+  },
+});
+
+const entries = Number(args.entries);
+const feeds = Number(args.feeds);
+const runs = Number(args.runs);
+const file = args.file ?? join(tmpdir(), `veille-bench-pages-${entries}-${feeds}.sqlite`);
+
+function out(line: string): void {
+  process.stdout.write(line + '\n');
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+}
+
+const t0 = performance.now();
+const data = await generatePagesData({ file, feeds, entries, now: Date.now(), reuse: args.reuse });
+out(
+  `data: ${data.entries} entries, ${data.feeds} feeds, ${((performance.now() - t0) / 1000).toFixed(1)} s (${file})`,
+);
+
+const database = await openDatabase('sqlite:' + file);
+const db = database.db;
+// A known starting point, whatever a previous run left: everything unread, 200 favourites.
+await db.updateTable('subscriptions').set({ read_horizon: 0, priority: 1, muted: 0 }).execute();
+await db.deleteFrom('entry_states').execute();
+await db.deleteFrom('read_horizon_log').execute();
+const starredIds = await db
+  .selectFrom('entries')
+  .select(['id', 'feed_id'])
+  .orderBy('id', 'desc')
+  .limit(200)
+  .execute();
+const now = Date.now();
+for (const e of starredIds)
+  await db
+    .insertInto('entry_states')
+    .values({
+      user_id: data.userId,
+      entry_id: e.id,
+      feed_id: e.feed_id,
+      read_override: null,
+      starred: 1,
+      changed_at: now,
+    })
+    .execute();
+for (const sub of await db.selectFrom('subscriptions').select(['id', 'feed_id']).execute()) {
+  const row = await db
+    .selectFrom('entries')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('feed_id', '=', sub.feed_id)
+    .executeTakeFirstOrThrow();
+  await db
+    .updateTable('subscriptions')
+    .set({ unread_count: Number(row.n) })
+    .where('id', '=', sub.id)
+    .execute();
+}
+
+const config = configFromEnv({ VEILLE_DATA_DIR: tmpdir(), VEILLE_LOG_LEVEL: 'silent' });
+const deps: AppDeps = {
+  database,
+  config,
+  fetcher: { close: async () => {} } as unknown as Fetcher,
+  log: createLogger('silent'),
+  now: () => Date.now(),
+  setupCode: { value: null },
+  refreshFeedIds: async () => ({}) as never,
+};
+const app = createServer(deps);
+const { token } = await createSession(db, {
+  userId: data.userId,
+  now: Date.now(),
+  lifetimeMs: 86_400_000,
+  userAgent: 'bench',
+});
+const cookie = `veille_session=${token}`;
+
+async function timed(path: string): Promise<{ ms: number; body: string }> {
+  const start = performance.now();
+  const res = await app.request(path, { headers: { cookie, accept: 'text/html' } });
+  const body = await res.text();
+  const ms = performance.now() - start;
+  if (res.status !== 200) throw new Error(`bench: ${path} answered ${res.status}`);
+  return { ms, body };
+}
+
+interface Row {
+  scenario: string;
+  page: string;
+  rows: number;
+  p50: number;
+  p95: number;
+}
+const results: Row[] = [];
+
+async function measure(scenario: string, label: string, path: string): Promise<void> {
+  // Warm-up, and the "load more" link of the first page for page 2.
+  const first = await timed(path);
+  const rows = (first.body.match(/class="entry[ "]/g) ?? []).length;
+  const next = /class="button load-more" href="([^"]+)"/.exec(first.body)?.[1]?.replace(/&amp;/g, '&');
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) times.push((await timed(path)).ms);
+  times.sort((a, b) => a - b);
+  results.push({ scenario, page: label, rows, p50: percentile(times, 50), p95: percentile(times, 95) });
+  if (next) {
+    const t2: number[] = [];
+    for (let i = 0; i < runs; i++) t2.push((await timed(next)).ms);
+    t2.sort((a, b) => a - b);
+    results.push({
+      scenario,
+      page: `${label}, page 2`,
+      rows,
+      p50: percentile(t2, 50),
+      p95: percentile(t2, 95),
+    });
+  }
+}
+
+async function measureAll(scenario: string): Promise<void> {
+  const state = '&state=unread';
+  await measure(scenario, 'main stream', `/?s=main${state}`);
+  await measure(scenario, 'a category', `/?s=c${data.categoryIds[3]}${state}`);
+  await measure(scenario, 'a feed', `/?s=f${data.feedIds[7]}${state}`);
+  await measure(scenario, 'favourites', `/?s=starred&state=all`);
+  await measure(scenario, 'main stream, by publication date', `/?s=main${state}&sort=published`);
+}
+
+await measureAll('all unread');
+
+// Mark all read up to the 5,001st newest entry: 5,000 stay unread.
+const bound = await db
+  .selectFrom('entries')
+  .select('id')
+  .orderBy('id', 'desc')
+  .offset(5000)
+  .limit(1)
+  .executeTakeFirstOrThrow();
+let start = performance.now();
+const marked = await markStreamRead(database, {
+  userId: data.userId,
+  stream: { kind: 'main' },
+  upToId: bound.id,
+  now: Date.now(),
+});
+const markMs = performance.now() - start;
+const unreadLeft = await db
+  .selectFrom('subscriptions')
+  .select((eb) => eb.fn.sum<number>('unread_count').as('n'))
+  .executeTakeFirstOrThrow();
+
+await measureAll('5,000 unread');
+
+start = performance.now();
+const undone = await undoLastMarkRead(db, { userId: data.userId, now: Date.now() });
+const undoMs = performance.now() - start;
+
+const fmt = (n: number) => n.toFixed(1);
+if (args.markdown) {
+  out('| Scenario | Page | Rows | p50 (ms) | p95 (ms) |');
+  out('| --- | --- | --: | --: | --: |');
+  for (const r of results) out(`| ${r.scenario} | ${r.page} | ${r.rows} | ${fmt(r.p50)} | ${fmt(r.p95)} |`);
+  out('');
+  out(`| Action | Subscriptions | Time (ms) |`);
+  out('| --- | --: | --: |');
+  out(`| mark all as read (main stream, 995,000 entries) | ${marked.subscriptions} | ${fmt(markMs)} |`);
+  out(`| undo | ${undone.undone} | ${fmt(undoMs)} |`);
+} else {
+  for (const r of results)
+    out(
+      `${r.scenario.padEnd(14)} ${r.page.padEnd(40)} rows ${String(r.rows).padStart(3)}  p50 ${fmt(r.p50).padStart(7)} ms  p95 ${fmt(r.p95).padStart(7)} ms`,
+    );
+  out(
+    `mark all as read: ${marked.subscriptions} subscriptions in ${fmt(markMs)} ms (unread left: ${Number(unreadLeft.n)})`,
+  );
+  out(`undo: ${undone.undone} subscriptions in ${fmt(undoMs)} ms`);
+}
+await database.close();

@@ -1,0 +1,175 @@
+// Pieces shared by the normal view's rows and the reading view's articles: the read and
+// favourite toggles (buttons + their hidden forms), the "My labels" menu, the share menu and
+// the article body with lazy images.
+import { raw } from 'hono/html';
+import type { Translator } from '../../i18n/i18n.ts';
+import type { LabelView } from '../../storage/labels.ts';
+import type { EntryView } from '../../storage/streams.ts';
+import { safeHttpUrl } from './safe-url.ts';
+
+export interface EntryContext {
+  tr: Translator;
+  csrfToken: string;
+  back: string;
+  labels: LabelView[];
+  /** Label ids on this entry. */
+  entryLabels: number[];
+}
+
+export function ToggleButtons(props: { entry: EntryView; tr: Translator }) {
+  const { entry: e, tr } = props;
+  return (
+    <>
+      <button
+        type="submit"
+        form={`read-${e.id}`}
+        class="icon toggle-read"
+        title={tr.t('entry.toggleRead')}
+        aria-label={e.read ? tr.t('entry.markUnread') : tr.t('entry.markRead')}
+        aria-pressed={e.read ? 'true' : 'false'}
+      >
+        {e.read ? '○' : '●'}
+      </button>
+      <button
+        type="submit"
+        form={`star-${e.id}`}
+        class="icon toggle-star"
+        title={tr.t('entry.toggleStar')}
+        aria-label={e.starred ? tr.t('entry.unstar') : tr.t('entry.star')}
+        aria-pressed={e.starred ? 'true' : 'false'}
+      >
+        {e.starred ? '★' : '☆'}
+      </button>
+    </>
+  );
+}
+
+export function ToggleForms(props: { entry: EntryView; csrfToken: string; back: string }) {
+  const { entry: e } = props;
+  return (
+    <>
+      <form id={`read-${e.id}`} method="post" action={`/entries/${e.id}/read`} class="hidden-form">
+        <input type="hidden" name="_csrf" value={props.csrfToken} />
+        <input type="hidden" name="read" value={e.read ? '0' : '1'} />
+        <input type="hidden" name="back" value={props.back} />
+      </form>
+      <form id={`star-${e.id}`} method="post" action={`/entries/${e.id}/star`} class="hidden-form">
+        <input type="hidden" name="_csrf" value={props.csrfToken} />
+        <input type="hidden" name="starred" value={e.starred ? '0' : '1'} />
+        <input type="hidden" name="back" value={props.back} />
+      </form>
+    </>
+  );
+}
+
+/** "My labels": one toggle button per label (numbered for the `l` then 1–9 shortcut). */
+export function LabelsMenu(props: { entry: EntryView; ctx: EntryContext }) {
+  const { entry: e, ctx } = props;
+  const { tr } = ctx;
+  return (
+    <details class="menu labels-menu">
+      <summary>{tr.t('labels.menu')}</summary>
+      <div class="menu-body">
+        {ctx.labels.length === 0 && (
+          <p class="muted small">
+            <a href="/labels">{tr.t('labels.none')}</a>
+          </p>
+        )}
+        <ul>
+          {ctx.labels.map((l, i) => {
+            const on = ctx.entryLabels.includes(l.id);
+            return (
+              <li>
+                <form method="post" action={`/entries/${e.id}/labels/${l.id}`} class="label-toggle">
+                  <input type="hidden" name="_csrf" value={ctx.csrfToken} />
+                  <input type="hidden" name="on" value={on ? '0' : '1'} />
+                  <input type="hidden" name="back" value={ctx.back} />
+                  <button
+                    type="submit"
+                    class="link"
+                    aria-pressed={on ? 'true' : 'false'}
+                    data-label={String(l.id)}
+                  >
+                    <span class="check" aria-hidden="true">
+                      {on ? '☑' : '☐'}
+                    </span>{' '}
+                    {i < 9 && <kbd aria-hidden="true">{i + 1}</kbd>} {l.name}
+                  </button>
+                </form>
+              </li>
+            );
+          })}
+        </ul>
+      </div>
+    </details>
+  );
+}
+
+/** Share: copy link, e-mail, print, the Web Share API (client), and a few services. */
+export function ShareMenu(props: { entry: EntryView; tr: Translator }) {
+  const { entry: e, tr } = props;
+  const link = safeHttpUrl(e.url);
+  if (!link) return null;
+  const title = e.title || link;
+  const enc = encodeURIComponent;
+  return (
+    <details class="menu share-menu">
+      <summary>{tr.t('share.menu')}</summary>
+      <div class="menu-body">
+        <ul>
+          <li>
+            <button type="button" class="link share-copy" data-url={link}>
+              {tr.t('share.copy')}
+            </button>
+          </li>
+          <li>
+            <a href={`mailto:?subject=${enc(title)}&body=${enc(link)}`}>{tr.t('share.email')}</a>
+          </li>
+          <li>
+            <button type="button" class="link share-print">
+              {tr.t('share.print')}
+            </button>
+          </li>
+          <li class="share-native-item" hidden>
+            <button type="button" class="link share-native" data-url={link} data-title={title}>
+              {tr.t('share.native')}
+            </button>
+          </li>
+          <li>
+            <a href={`https://web.archive.org/save/${link}`} target="_blank" rel="noopener noreferrer">
+              archive.org
+            </a>
+          </li>
+        </ul>
+      </div>
+    </details>
+  );
+}
+
+/** The sanitized article HTML, images lazy-loaded (the sanitizer escapes every '<' of text). */
+export function EntryText(props: { entry: EntryView }) {
+  const html = props.entry.content.replace(/<img\b/gi, '<img loading="lazy" decoding="async"');
+  return <div class="text">{raw(html)}</div>;
+}
+
+export function Enclosures(props: { entry: EntryView; tr: Translator }) {
+  return (
+    <>
+      {props.entry.enclosures.map((x) => {
+        const href = safeHttpUrl(x.url);
+        return href ? (
+          <p class="enclosure">
+            <a href={href} target="_blank" rel="noopener noreferrer">
+              {props.tr.t('entry.enclosure')}
+              {x.type ? ` (${x.type})` : ''}
+            </a>
+          </p>
+        ) : null;
+      })}
+    </>
+  );
+}
+
+export function entryTitle(e: EntryView, tr: Translator): string {
+  return e.title || e.summary.slice(0, 120) || tr.t('entry.untitled');
+}

@@ -1,0 +1,391 @@
+// Entries as the app APIs (Google Reader, Fever) see them. Every query joins the user's own
+// subscriptions, so a user never reads or changes an entry of a feed they do not subscribe to.
+// Lists are read one page at a time (id-range cursors): callers stream pages, never whole sets.
+import { sql, type ExpressionBuilder, type Kysely, type SelectQueryBuilder } from 'kysely';
+import type { ParsedEnclosure, ParsedPerson } from '../model/parsed-feed.ts';
+import type { Schema } from './schema.ts';
+
+/** Subscriptions below this priority (archived) are hidden from apps. */
+export const API_MIN_PRIORITY = 0;
+
+/** A set of entries apps can ask for. */
+export type ApiStream =
+  | { kind: 'all' }
+  | { kind: 'starred' }
+  | { kind: 'read' }
+  | { kind: 'feed'; feedId: number }
+  /** A folder (categories, and subscriptions without one when `uncategorized`) and/or an item label. */
+  | { kind: 'label'; categoryIds: number[]; uncategorized: boolean; labelId: number | null };
+
+export type ApiStateFilter = 'read' | 'unread' | 'starred';
+
+export interface ApiItemQuery {
+  userId: number;
+  stream: ApiStream;
+  /** Only entries in every one of these states (Google Reader `it`). */
+  include?: ApiStateFilter[];
+  /** No entry in any of these states (Google Reader `xt`). */
+  exclude?: ApiStateFilter[];
+  /** id >= minId (Google Reader `ot`). */
+  minId?: number | null;
+  /** id < belowId (`nt`, descending cursor, Fever max_id). */
+  belowId?: number | null;
+  /** id > aboveId (ascending cursor, Fever since_id). */
+  aboveId?: number | null;
+  order: 'asc' | 'desc';
+  limit: number;
+  /**
+   * Set by unreadLowerBound for unread queries: no unread entry has an id at or below
+   * min(horizon, bound), which lets each subscription's index range start there.
+   */
+  unreadBound?: number | null;
+}
+
+/**
+ * The lowest id an unread entry of this user can have, minus one: every entry at or below its
+ * subscription's horizon is read unless an "unread" exception says otherwise, so the smallest
+ * such exception bounds the rest. Used to turn the unread filter into index ranges.
+ */
+export async function unreadLowerBound(db: Kysely<Schema>, userId: number): Promise<number> {
+  const row = await db
+    .selectFrom('entry_states')
+    .select((eb) => eb.fn.min('entry_id').as('m'))
+    .where('user_id', '=', userId)
+    .where('read_override', '=', 0)
+    .executeTakeFirst();
+  const m = row?.m;
+  return m === null || m === undefined ? Number.MAX_SAFE_INTEGER : Number(m) - 1;
+}
+
+export interface ApiItem {
+  id: number;
+  feedId: number;
+  feedTitle: string;
+  feedUrl: string;
+  siteUrl: string | null;
+  categoryId: number | null;
+  categoryName: string | null;
+  url: string | null;
+  title: string;
+  authors: ParsedPerson[];
+  content: string;
+  publishedAt: number | null;
+  dateAt: number;
+  enclosures: ParsedEnclosure[];
+  read: boolean;
+  starred: boolean;
+}
+
+type Tables = Schema & {
+  e: Schema['entries'];
+  s: Schema['subscriptions'];
+  st: Schema['entry_states'];
+};
+
+const READ_EXPR = sql<number>`case when st.read_override is not null then st.read_override when e.id <= s.read_horizon then 1 else 0 end`;
+
+function baseQuery(db: Kysely<Schema>, userId: number) {
+  return db
+    .selectFrom('entries as e')
+    .innerJoin('subscriptions as s', (j) =>
+      j
+        .onRef('s.feed_id', '=', 'e.feed_id')
+        .on('s.user_id', '=', userId)
+        .on('s.priority', '>=', API_MIN_PRIORITY),
+    )
+    .leftJoin('entry_states as st', (j) => j.onRef('st.entry_id', '=', 'e.id').on('st.user_id', '=', userId));
+}
+
+type Eb = ExpressionBuilder<Tables & Record<string, never>, 'e' | 's' | 'st'>;
+
+function stateCondition(eb: Eb, state: ApiStateFilter) {
+  switch (state) {
+    case 'read':
+      return eb.or([
+        eb('st.read_override', '=', 1),
+        eb.and([eb('st.read_override', 'is', null), eb('e.id', '<=', eb.ref('s.read_horizon'))]),
+      ]);
+    case 'unread':
+      return eb.or([
+        eb('st.read_override', '=', 0),
+        eb.and([eb('st.read_override', 'is', null), eb('e.id', '>', eb.ref('s.read_horizon'))]),
+      ]);
+    case 'starred':
+      return eb('st.starred', '=', 1);
+  }
+}
+
+/** The complement of stateCondition, written out: NOT over a left-joined NULL would drop rows. */
+function notStateCondition(eb: Eb, state: ApiStateFilter) {
+  switch (state) {
+    case 'read':
+      return stateCondition(eb, 'unread');
+    case 'unread':
+      return stateCondition(eb, 'read');
+    case 'starred':
+      return eb.or([eb('st.starred', 'is', null), eb('st.starred', '=', 0)]);
+  }
+}
+
+function applyQuery<O>(
+  query: SelectQueryBuilder<Tables & Record<string, never>, 'e' | 's' | 'st', O>,
+  q: ApiItemQuery,
+) {
+  const stream = q.stream;
+  let out = query;
+  switch (stream.kind) {
+    case 'all':
+      break;
+    case 'starred':
+      out = out.where((eb) => stateCondition(eb, 'starred'));
+      break;
+    case 'read':
+      out = out.where((eb) => stateCondition(eb, 'read'));
+      break;
+    case 'feed':
+      out = out.where('s.feed_id', '=', stream.feedId);
+      break;
+    case 'label':
+      out = out.where((eb) => {
+        const parts = [];
+        if (stream.categoryIds.length) parts.push(eb('s.category_id', 'in', stream.categoryIds));
+        if (stream.uncategorized) parts.push(eb('s.category_id', 'is', null));
+        if (stream.labelId !== null)
+          parts.push(
+            eb(
+              'e.id',
+              'in',
+              eb
+                .selectFrom('entry_labels')
+                .select('entry_labels.entry_id')
+                .where('entry_labels.label_id', '=', stream.labelId)
+                .where('entry_labels.user_id', '=', q.userId),
+            ),
+          );
+        return parts.length ? eb.or(parts) : eb.val(0).$castTo<boolean>();
+      });
+      break;
+  }
+  const wantsUnread = (q.include ?? []).includes('unread') || (q.exclude ?? []).includes('read');
+  if (wantsUnread && q.unreadBound != null) {
+    const bound = q.unreadBound;
+    out = out.where(
+      'e.id',
+      '>',
+      sql<number>`case when s.read_horizon < ${bound} then s.read_horizon else ${bound} end`,
+    );
+  }
+  for (const state of q.include ?? []) out = out.where((eb) => stateCondition(eb, state));
+  for (const state of q.exclude ?? []) out = out.where((eb) => notStateCondition(eb, state));
+  if (q.minId != null) out = out.where('e.id', '>=', q.minId);
+  if (q.belowId != null) out = out.where('e.id', '<', q.belowId);
+  if (q.aboveId != null) out = out.where('e.id', '>', q.aboveId);
+  return out.orderBy('e.id', q.order).limit(q.limit);
+}
+
+/** One page of entry ids of a stream, in the requested order. */
+export async function apiItemIds(db: Kysely<Schema>, q: ApiItemQuery): Promise<number[]> {
+  const base = baseQuery(db, q.userId).select('e.id') as unknown as SelectQueryBuilder<
+    Tables & Record<string, never>,
+    'e' | 's' | 'st',
+    { id: number }
+  >;
+  const rows = await applyQuery(base, q).execute();
+  return rows.map((r) => Number(r.id));
+}
+
+function fullSelect(db: Kysely<Schema>, userId: number) {
+  return baseQuery(db, userId)
+    .innerJoin('feeds as f', 'f.id', 'e.feed_id')
+    .leftJoin('categories as c', 'c.id', 's.category_id')
+    .select([
+      'e.id',
+      'e.feed_id',
+      'e.url',
+      'e.title',
+      'e.authors',
+      'e.content',
+      'e.published_at',
+      'e.date_at',
+      'e.enclosures',
+      's.title as sub_title',
+      's.category_id',
+      'c.name as category_name',
+      'f.title as feed_title',
+      'f.url as feed_url',
+      'f.site_url',
+      'st.starred',
+      READ_EXPR.as('is_read'),
+    ]);
+}
+
+type FullRow = Awaited<ReturnType<ReturnType<typeof fullSelect>['execute']>>[number];
+
+function parseJson<T>(text: string, fallback: T): T {
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return fallback;
+  }
+}
+
+function itemOf(r: FullRow): ApiItem {
+  return {
+    id: Number(r.id),
+    feedId: r.feed_id,
+    feedTitle: r.sub_title || r.feed_title || r.feed_url,
+    feedUrl: r.feed_url,
+    siteUrl: r.site_url,
+    categoryId: r.category_id,
+    categoryName: r.category_name,
+    url: r.url,
+    title: r.title,
+    authors: parseJson<ParsedPerson[]>(r.authors, []),
+    content: r.content,
+    publishedAt: r.published_at === null ? null : Number(r.published_at),
+    dateAt: Number(r.date_at),
+    enclosures: parseJson<ParsedEnclosure[]>(r.enclosures, []),
+    read: Number(r.is_read) === 1,
+    starred: r.starred === 1,
+  };
+}
+
+/** One page of whole entries of a stream, in the requested order. */
+export async function apiItems(db: Kysely<Schema>, q: ApiItemQuery): Promise<ApiItem[]> {
+  const base = fullSelect(db, q.userId) as unknown as SelectQueryBuilder<
+    Tables & Record<string, never>,
+    'e' | 's' | 'st',
+    FullRow
+  >;
+  const rows = await applyQuery(base, q).execute();
+  return rows.map(itemOf);
+}
+
+/** Whole entries by id (unknown or foreign ids are skipped), in the requested order. */
+export async function apiItemsByIds(
+  db: Kysely<Schema>,
+  input: { userId: number; ids: number[]; order: 'asc' | 'desc' },
+): Promise<ApiItem[]> {
+  if (!input.ids.length) return [];
+  const rows = await fullSelect(db, input.userId)
+    .where('e.id', 'in', [...new Set(input.ids)])
+    .orderBy('e.id', input.order)
+    .execute();
+  return rows.map(itemOf);
+}
+
+/** Names of the user's item labels on each of these entries. */
+export async function entryLabelNames(
+  db: Kysely<Schema>,
+  userId: number,
+  entryIds: number[],
+): Promise<Map<number, string[]>> {
+  const out = new Map<number, string[]>();
+  if (!entryIds.length) return out;
+  const rows = await db
+    .selectFrom('entry_labels as el')
+    .innerJoin('labels as l', 'l.id', 'el.label_id')
+    .select(['el.entry_id', 'l.name'])
+    .where('el.user_id', '=', userId)
+    .where('el.entry_id', 'in', entryIds)
+    .execute();
+  for (const r of rows) {
+    const id = Number(r.entry_id);
+    const list = out.get(id);
+    if (list) list.push(r.name);
+    else out.set(id, [r.name]);
+  }
+  return out;
+}
+
+/** Number of entries the user can see through the apps (Fever `total_items`). */
+export async function apiItemCount(db: Kysely<Schema>, userId: number): Promise<number> {
+  const row = await db
+    .selectFrom('entries as e')
+    .innerJoin('subscriptions as s', (j) =>
+      j
+        .onRef('s.feed_id', '=', 'e.feed_id')
+        .on('s.user_id', '=', userId)
+        .on('s.priority', '>=', API_MIN_PRIORITY),
+    )
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export interface ApiSubscription {
+  feedId: number;
+  title: string;
+  feedUrl: string;
+  siteUrl: string | null;
+  categoryId: number | null;
+  categoryName: string | null;
+  unreadCount: number;
+  /** Highest entry id of the feed (0 when none). */
+  newestId: number;
+  iconType: string | null;
+  lastCheckedAt: number | null;
+  priority: number;
+}
+
+/** The subscriptions apps see, with counts (maintained, not recounted) and each feed's newest id. */
+export async function apiSubscriptions(db: Kysely<Schema>, userId: number): Promise<ApiSubscription[]> {
+  const rows = await db
+    .selectFrom('subscriptions as s')
+    .innerJoin('feeds as f', 'f.id', 's.feed_id')
+    .leftJoin('categories as c', 'c.id', 's.category_id')
+    .select([
+      's.feed_id',
+      's.title as sub_title',
+      'f.title as feed_title',
+      'f.url',
+      'f.site_url',
+      's.category_id',
+      'c.name as category_name',
+      's.unread_count',
+      'f.icon_type',
+      'f.last_checked_at',
+      's.priority',
+      (eb) =>
+        eb
+          .selectFrom('entries')
+          .select((e) => e.fn.max('entries.id').as('m'))
+          .whereRef('entries.feed_id', '=', 's.feed_id')
+          .as('newest_id'),
+    ])
+    .where('s.user_id', '=', userId)
+    .where('s.priority', '>=', API_MIN_PRIORITY)
+    .orderBy('s.feed_id')
+    .execute();
+  return rows.map((r) => ({
+    feedId: r.feed_id,
+    title: r.sub_title || r.feed_title || r.url,
+    feedUrl: r.url,
+    siteUrl: r.site_url,
+    categoryId: r.category_id,
+    categoryName: r.category_name,
+    unreadCount: Number(r.unread_count),
+    newestId: Number(r.newest_id ?? 0),
+    iconType: r.icon_type,
+    lastCheckedAt: r.last_checked_at === null ? null : Number(r.last_checked_at),
+    priority: r.priority,
+  }));
+}
+
+/** Icons of the user's feeds that have one (Fever `favicons`). */
+export async function apiFeedIcons(
+  db: Kysely<Schema>,
+  userId: number,
+): Promise<{ feedId: number; type: string; data: Uint8Array }[]> {
+  const rows = await db
+    .selectFrom('subscriptions as s')
+    .innerJoin('feeds as f', 'f.id', 's.feed_id')
+    .select(['f.id', 'f.icon_type', 'f.icon_data'])
+    .where('s.user_id', '=', userId)
+    .where('s.priority', '>=', API_MIN_PRIORITY)
+    .where('f.icon_type', 'is not', null)
+    .where('f.icon_data', 'is not', null)
+    .orderBy('f.id')
+    .execute();
+  return rows.map((r) => ({ feedId: r.id, type: r.icon_type!, data: r.icon_data! }));
+}

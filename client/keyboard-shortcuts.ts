@@ -9,32 +9,10 @@ import type { ClientContext } from './client-context.ts';
 import { markRule, type EntryNavigator } from './entry-accordion.ts';
 import { entryIsRead, entryIsStarred, entryToggleForm, submitEntryToggle } from './entry-toggles.ts';
 import type { StreamLoader } from './stream-load-more.ts';
+import { SHORTCUT_DEFAULTS } from '../src/model/reading-settings.ts';
 
-export const DEFAULT_KEYS: Record<string, string> = {
-  next: 'j',
-  prev: 'k',
-  nextUnread: 'h',
-  skipNext: 'n',
-  skipPrev: 'p',
-  first: 'Home',
-  last: 'End',
-  toggleRead: 'r',
-  toggleStar: 'f',
-  openOriginal: ' ',
-  close: 'c',
-  labels: 'l',
-  share: 's',
-  media: 'v',
-  refresh: 'q',
-  loadMore: 'm',
-  search: 'a',
-  queries: 'u',
-  sidebar: 't',
-  normalView: '1',
-  globalView: '2',
-  readerView: '3',
-  help: '?',
-};
+/** FreshRSS's default map: one table, shared with the settings page (src/model/reading-settings.ts). */
+export const DEFAULT_KEYS = SHORTCUT_DEFAULTS;
 
 function isTyping(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;

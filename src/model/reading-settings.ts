@@ -126,7 +126,7 @@ export function readingSettingsFromJson(text: string | null | undefined): Readin
   }
 }
 
-/** Actions whose key the user may change, with FreshRSS's default keys (the client has the same map). */
+/** Actions whose key the user may change, with FreshRSS's default keys (the client bundle imports this map). */
 export const SHORTCUT_DEFAULTS: Record<string, string> = {
   next: 'j',
   prev: 'k',

@@ -1,10 +1,11 @@
 // GET /account — change the password, list and end sessions, delete the account.
 // GET/POST /reauth — enter the password again before sensitive actions.
 // Every password check here goes through the login rate limiter (per address and account).
+import { NewPasswordFields, newCredentialsError } from '../views/new-password-fields.tsx';
 import type { Context } from 'hono';
 import { deleteCookie } from 'hono/cookie';
 import type { AppEnv } from '../app-env.ts';
-import { hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from '../../lib/passwords.ts';
+import { hashPassword, verifyPassword } from '../../lib/passwords.ts';
 import {
   markSessionReauthenticated,
   revokeUserSession,
@@ -67,26 +68,7 @@ export async function accountPage(
             {tr.t('account.currentPassword')}
             <input type="password" name="current" required autocomplete="current-password" />
           </label>
-          <label>
-            {tr.t('account.newPassword')}
-            <input
-              type="password"
-              name="password"
-              required
-              autocomplete="new-password"
-              minlength={MIN_PASSWORD_LENGTH}
-            />
-          </label>
-          <label>
-            {tr.t('account.newPasswordAgain')}
-            <input
-              type="password"
-              name="password2"
-              required
-              autocomplete="new-password"
-              minlength={MIN_PASSWORD_LENGTH}
-            />
-          </label>
+          <NewPasswordFields tr={tr} label="account.newPassword" confirmLabel="account.newPasswordAgain" />
           <button type="submit">{tr.t('settings.save')}</button>
         </form>
       </section>
@@ -158,10 +140,8 @@ export async function accountPasswordAction(c: Context<AppEnv>) {
   const password = formText(form, 'password');
   const check = await checkOwnPassword(c, formText(form, 'current'));
   if (!check.ok) return accountPage(c, { error: refusal(c, check).message, status: check.status });
-  if (password.length < MIN_PASSWORD_LENGTH)
-    return accountPage(c, { error: tr.t('setup.passwordShort'), status: 400 });
-  if (password !== formText(form, 'password2'))
-    return accountPage(c, { error: tr.t('setup.passwordMismatch'), status: 400 });
+  const invalid = newCredentialsError(tr, { password, password2: formText(form, 'password2') });
+  if (invalid) return accountPage(c, { error: invalid, status: 400 });
   const user = c.get('user')!;
   const hash = await hashPassword(password);
   await setUserPasswordHash(deps.database.db, user.id, hash);

@@ -1,8 +1,9 @@
 // GET/POST /register — self-registration, when an administrator opened it, up to the maximum
 // number of accounts. New accounts are never administrators.
+import { NewPasswordFields, newCredentialsError } from '../views/new-password-fields.tsx';
 import type { Context } from 'hono';
 import type { AppEnv } from '../app-env.ts';
-import { hashPassword, MIN_PASSWORD_LENGTH, USERNAME_PATTERN } from '../../lib/passwords.ts';
+import { hashPassword } from '../../lib/passwords.ts';
 import { instanceSettings } from '../../storage/instance-settings.ts';
 import { countUsers, createUser, userByName } from '../../storage/users.ts';
 import { CsrfField, Layout } from '../views/layout.tsx';
@@ -44,26 +45,7 @@ function RegisterForm(props: { c: Context<AppEnv>; error?: string; closed?: bool
               autocomplete="username"
             />
           </label>
-          <label>
-            {tr.t('login.password')}
-            <input
-              type="password"
-              name="password"
-              required
-              autocomplete="new-password"
-              minlength={MIN_PASSWORD_LENGTH}
-            />
-          </label>
-          <label>
-            {tr.t('setup.passwordConfirm')}
-            <input
-              type="password"
-              name="password2"
-              required
-              autocomplete="new-password"
-              minlength={MIN_PASSWORD_LENGTH}
-            />
-          </label>
+          <NewPasswordFields tr={tr} />
           <button type="submit">{tr.t('setup.submit')}</button>
         </form>
       )}
@@ -87,11 +69,9 @@ export async function registerAction(c: Context<AppEnv>) {
   const form = await c.req.parseBody();
   const username = formText(form, 'username').trim();
   const password = formText(form, 'password');
-  let error: string | null = null;
-  if (!USERNAME_PATTERN.test(username)) error = tr.t('setup.usernameInvalid');
-  else if (password.length < MIN_PASSWORD_LENGTH) error = tr.t('setup.passwordShort');
-  else if (password !== formText(form, 'password2')) error = tr.t('setup.passwordMismatch');
-  else if (await userByName(db, username)) error = tr.t('register.taken');
+  const error =
+    newCredentialsError(tr, { username, password, password2: formText(form, 'password2') }) ??
+    ((await userByName(db, username)) ? tr.t('register.taken') : null);
   if (error) return c.html(<RegisterForm c={c} error={error} username={username} />, 400);
   const user = await createUser(db, {
     username,

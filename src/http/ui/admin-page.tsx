@@ -2,9 +2,10 @@
 // POST /admin/… — create, disable/enable, promote/demote, delete users; save settings.
 // Administrators only, with a recent password entry (see account-guards.ts). At least one
 // enabled administrator always remains.
+import { NewPasswordFields, newCredentialsError } from '../views/new-password-fields.tsx';
 import type { Context } from 'hono';
 import type { AppEnv } from '../app-env.ts';
-import { hashPassword, MIN_PASSWORD_LENGTH, USERNAME_PATTERN } from '../../lib/passwords.ts';
+import { hashPassword } from '../../lib/passwords.ts';
 import { instanceSettings, saveInstanceSettings } from '../../storage/instance-settings.ts';
 import {
   countActiveAdmins,
@@ -95,16 +96,7 @@ export async function adminPage(
           {tr.t('login.username')}
           <input type="text" name="username" required autocomplete="off" />
         </label>
-        <label>
-          {tr.t('login.password')}
-          <input
-            type="password"
-            name="password"
-            required
-            autocomplete="new-password"
-            minlength={MIN_PASSWORD_LENGTH}
-          />
-        </label>
+        <NewPasswordFields tr={tr} confirm={false} />
         <label class="check">
           <input type="checkbox" name="admin" value="1" /> {tr.t('admin.createAdmin')}
         </label>
@@ -146,10 +138,8 @@ export async function adminUserCreate(c: Context<AppEnv>) {
   const form = await c.req.parseBody();
   const username = formText(form, 'username').trim();
   const password = formText(form, 'password');
-  if (!USERNAME_PATTERN.test(username))
-    return adminPage(c, { error: tr.t('setup.usernameInvalid'), status: 400 });
-  if (password.length < MIN_PASSWORD_LENGTH)
-    return adminPage(c, { error: tr.t('setup.passwordShort'), status: 400 });
+  const invalid = newCredentialsError(tr, { username, password });
+  if (invalid) return adminPage(c, { error: invalid, status: 400 });
   if (await userByName(db, username)) return adminPage(c, { error: tr.t('register.taken'), status: 400 });
   const user = await createUser(db, {
     username,

@@ -1,11 +1,12 @@
 // First-run setup (the administrator account), login and logout.
 // Setup is accepted from a loopback client, or from elsewhere with the one-time code printed
 // by `veille serve`, so that nobody on the internet can take over a fresh instance.
+import { NewPasswordFields, newCredentialsError } from '../views/new-password-fields.tsx';
 import { timingSafeEqual } from 'node:crypto';
 import type { Context } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
 import type { AppEnv } from '../app-env.ts';
-import { hashPassword, MIN_PASSWORD_LENGTH, USERNAME_PATTERN, verifyPassword } from '../../lib/passwords.ts';
+import { hashPassword, verifyPassword } from '../../lib/passwords.ts';
 import { createSession, deleteSession, hashSessionToken } from '../../storage/sessions.ts';
 import { describeSession } from '../../storage/account-sessions.ts';
 import { instanceSettings } from '../../storage/instance-settings.ts';
@@ -91,26 +92,7 @@ function SetupForm(props: { c: Context<AppEnv>; error?: string; username?: strin
           {tr.t('login.username')}
           <input type="text" name="username" required value={props.username ?? ''} autocomplete="username" />
         </label>
-        <label>
-          {tr.t('login.password')}
-          <input
-            type="password"
-            name="password"
-            required
-            autocomplete="new-password"
-            minlength={MIN_PASSWORD_LENGTH}
-          />
-        </label>
-        <label>
-          {tr.t('setup.passwordConfirm')}
-          <input
-            type="password"
-            name="password2"
-            required
-            autocomplete="new-password"
-            minlength={MIN_PASSWORD_LENGTH}
-          />
-        </label>
+        <NewPasswordFields tr={tr} />
         <button type="submit">{tr.t('setup.submit')}</button>
       </form>
     </Layout>
@@ -136,10 +118,7 @@ export async function setupAction(c: Context<AppEnv>) {
       return c.html(<SetupForm c={c} error={tr.t('setup.badCode')} username={username} />, 403);
     }
   }
-  let error: string | null = null;
-  if (!USERNAME_PATTERN.test(username)) error = tr.t('setup.usernameInvalid');
-  else if (password.length < MIN_PASSWORD_LENGTH) error = tr.t('setup.passwordShort');
-  else if (password !== field(form, 'password2')) error = tr.t('setup.passwordMismatch');
+  const error = newCredentialsError(tr, { username, password, password2: field(form, 'password2') });
   if (error) return c.html(<SetupForm c={c} error={error} username={username} />, 400);
   const user = await createUser(db, {
     username,

@@ -89,6 +89,14 @@ export function cachingStatements(
 
 const READER = /^\s*(select|with|pragma|values|explain)\b|\breturning\b/i;
 
+function plainRow(row: unknown): unknown {
+  return row !== null && typeof row === 'object' ? { ...row } : row;
+}
+
+function* plainRows(rows: IterableIterator<unknown>): IterableIterator<unknown> {
+  for (const row of rows) yield plainRow(row);
+}
+
 function nodeSqliteAdapter(db: NodeSqliteDatabase): SqliteDatabase {
   return {
     close: () => db.close(),
@@ -97,10 +105,12 @@ function nodeSqliteAdapter(db: NodeSqliteDatabase): SqliteDatabase {
       const reader = stmt.columns ? stmt.columns().length > 0 : READER.test(sql);
       return {
         reader,
-        all: (params) => stmt.all(...params),
+        // node:sqlite returns rows with a null prototype; give callers plain objects, as
+        // better-sqlite3 does (deepEqual, hasOwnProperty and friends behave the same on both).
+        all: (params) => stmt.all(...params).map(plainRow),
         run: (params) => stmt.run(...params),
         // A statement of the cache may run again while this iteration is open: iterate a copy.
-        iterate: (params) => db.prepare(sql).iterate(...params),
+        iterate: (params) => plainRows(db.prepare(sql).iterate(...params)),
       };
     },
   };

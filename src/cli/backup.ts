@@ -10,6 +10,7 @@
 import { copyFileSync, existsSync, rmSync, statSync } from 'node:fs';
 import { sql } from 'kysely';
 import type { Config } from '../config/config.ts';
+import { reindexAllEntries } from '../search/search-index.ts';
 import { openDatabase } from '../storage/database.ts';
 import { openConfiguredDatabase } from './app-context.ts';
 import { CliError } from './user-for-command.ts';
@@ -98,7 +99,9 @@ export async function migrateToPostgresCommand(config: Config, url: string | und
     // Tables added by later migrations are copied too, after the known ones.
     const names = (
       await sql<{ name: string }>`SELECT name FROM sqlite_master WHERE type = 'table'
-        AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'kysely_%'`.execute(source.db)
+        AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'kysely_%' AND name NOT LIKE 'entries_fts%'`.execute(
+        source.db,
+      )
     ).rows.map((r) => r.name);
     const tables = [
       ...TABLE_ORDER.filter((t) => names.includes(t)),
@@ -145,6 +148,8 @@ export async function migrateToPostgresCommand(config: Config, url: string | und
         }
       }
     });
+    // The full-text index is SQLite's FTS5 there and a tsvector table here: built anew.
+    await reindexAllEntries(target.db);
     console.log(
       `Copied ${Object.entries(counts)
         .map(([t, n]) => `${t} ${n}`)

@@ -4,6 +4,7 @@
 // becomes visible after a higher one, so a read horizon cannot swallow an entry unseen.
 import { CompiledQuery, PostgresAdapter, sql, type Kysely, type Transaction } from 'kysely';
 import type { NewEntry } from '../model/new-entry.ts';
+import { indexStoredEntries } from '../search/search-index.ts';
 import type { Entry, Schema } from './schema.ts';
 
 export interface IngestResult {
@@ -175,6 +176,11 @@ export async function ingestFeedsEntries(
       .execute();
     resultOf.get(feedId)!.updated++;
   }
+  // The full-text index of the new and changed entries, in the same transaction.
+  await indexStoredEntries(trx, [
+    ...fresh.map((x) => ({ feedId: x.feedId, guidKey: x.entry.guidKey })),
+    ...changed.map((x) => ({ feedId: x.feedId, guidKey: x.guidKey })),
+  ]);
   return results;
 }
 

@@ -7,6 +7,7 @@ import { migration003RefreshEngine } from './migrations/003-refresh-engine.ts';
 import { migration004ApiPasswords } from './migrations/004-api-passwords.ts';
 import { migration005Accounts } from './migrations/005-accounts.ts';
 import { migration006Reading } from './migrations/006-reading.ts';
+import { migration007Search } from './migrations/007-search.ts';
 
 export function migrationsFor(dialect: Dialect): Record<string, Migration> {
   return {
@@ -16,6 +17,7 @@ export function migrationsFor(dialect: Dialect): Record<string, Migration> {
     '004-api-passwords': migration004ApiPasswords,
     '005-accounts': migration005Accounts,
     '006-reading': migration006Reading,
+    '007-search': migration007Search(dialect),
   };
 }
 

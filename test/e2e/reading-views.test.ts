@@ -413,10 +413,16 @@ test(
 
     // The toolbar's sort form saves the sort as the default.
     await page.goto('/');
-    await page.locator('.sort-form select[name="sort"]').selectOption('received');
-    await page.waitForLoadState('domcontentloaded');
-    await page.locator('.sort-form select[name="order"]').selectOption('asc');
-    await page.waitForURL((u) => u.pathname === '/');
+    // Each change submits the form and reloads the page: wait for that reload, not just a URL
+    // (the URL is "/" before and after, so waiting for it would read the old page).
+    await Promise.all([
+      page.waitForNavigation(),
+      page.locator('.sort-form select[name="sort"]').selectOption('received'),
+    ]);
+    await Promise.all([
+      page.waitForNavigation(),
+      page.locator('.sort-form select[name="order"]').selectOption('asc'),
+    ]);
     await page.locator('#stream .entry').first().waitFor();
     assert.equal((await rowTitles(page))[0], 'Cryptomonnaies : Binance et OKX');
 

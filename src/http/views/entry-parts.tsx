@@ -173,3 +173,21 @@ export function Enclosures(props: { entry: EntryView; tr: Translator }) {
 export function entryTitle(e: EntryView, tr: Translator): string {
   return e.title || e.summary.slice(0, 120) || tr.t('entry.untitled');
 }
+
+/** The article's title as a heading, linked to the original when the entry has an http(s) link. */
+export function EntryHeading(props: { entry: EntryView; tr: Translator }) {
+  const { entry, tr } = props;
+  const link = safeHttpUrl(entry.url);
+  const title = entryTitle(entry, tr);
+  return (
+    <h1 class="title">
+      {link ? (
+        <a href={link} target="_blank" rel="noopener noreferrer" title={tr.t('entry.openOriginal')}>
+          {title}
+        </a>
+      ) : (
+        title
+      )}
+    </h1>
+  );
+}

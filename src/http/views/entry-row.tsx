@@ -4,6 +4,7 @@
 import type { ReadingSettings } from '../../model/reading-settings.ts';
 import type { EntryView } from '../../storage/streams.ts';
 import {
+  EntryHeading,
   Enclosures,
   EntryText,
   entryTitle,
@@ -18,7 +19,6 @@ import { safeHttpUrl } from './safe-url.ts';
 export function EntryRow(props: { entry: EntryView; ctx: EntryContext; settings: ReadingSettings }) {
   const { entry: e, ctx, settings } = props;
   const { tr } = ctx;
-  const link = safeHttpUrl(e.url);
   const title = entryTitle(e, tr);
   const authors = e.authors.map((a) => a.name ?? a.email).filter(Boolean);
   const thumb = settings.showThumbnail ? safeHttpUrl(e.thumbnail) : null;
@@ -55,15 +55,7 @@ export function EntryRow(props: { entry: EntryView; ctx: EntryContext; settings:
       <ToggleForms entry={e} csrfToken={ctx.csrfToken} back={ctx.back} />
       <article class="flux_content" lang={e.language ?? undefined}>
         <header>
-          <h1 class="title">
-            {link ? (
-              <a href={link} target="_blank" rel="noopener noreferrer" title={tr.t('entry.openOriginal')}>
-                {title}
-              </a>
-            ) : (
-              title
-            )}
-          </h1>
+          <EntryHeading entry={e} tr={tr} />
           <div class="subtitle">
             <span class="feed-name">{e.feedTitle}</span>
             {authors.length > 0 && (

@@ -2,22 +2,19 @@
 // another, like a newspaper. Same toggles and data attributes as the normal view's rows.
 import type { EntryView } from '../../storage/streams.ts';
 import {
+  EntryHeading,
   Enclosures,
   EntryText,
-  entryTitle,
   LabelsMenu,
   ShareMenu,
   ToggleButtons,
   ToggleForms,
   type EntryContext,
 } from './entry-parts.tsx';
-import { safeHttpUrl } from './safe-url.ts';
 
 export function ReaderArticle(props: { entry: EntryView; ctx: EntryContext }) {
   const { entry: e, ctx } = props;
   const { tr } = ctx;
-  const link = safeHttpUrl(e.url);
-  const title = entryTitle(e, tr);
   const authors = e.authors.map((a) => a.name ?? a.email).filter(Boolean);
   return (
     <article
@@ -35,15 +32,7 @@ export function ReaderArticle(props: { entry: EntryView; ctx: EntryContext }) {
             <ToggleButtons entry={e} tr={tr} />
             <span class="feed-name">{e.feedTitle}</span>
           </div>
-          <h1 class="title">
-            {link ? (
-              <a href={link} target="_blank" rel="noopener noreferrer" title={tr.t('entry.openOriginal')}>
-                {title}
-              </a>
-            ) : (
-              title
-            )}
-          </h1>
+          <EntryHeading entry={e} tr={tr} />
           <div class="subtitle">
             {authors.length > 0 && (
               <span class="author">

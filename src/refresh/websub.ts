@@ -1,7 +1,8 @@
 // WebSub (W3C): subscribe to the hubs feeds advertise, verify the hub's intent, ingest pushed
 // content at once, renew leases before they end. The hub reaches Veille at
 // {VEILLE_BASE_URL}/websub/{feedId}/{token}; the token and the HMAC secret are per feed.
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { constantTimeEqual } from '../lib/constant-time-equal.ts';
 import type { Kysely } from 'kysely';
 import type { Config } from '../config/config.ts';
 import type { Logger } from '../lib/logger.ts';
@@ -43,12 +44,6 @@ export function callbackToken(feedId: number, secret: string): string {
   return createHash('sha256').update(`${feedId}:${secret}`).digest('base64url').slice(0, 32);
 }
 
-function sameText(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
-
 function topicOf(feed: Pick<Feed, 'websub_topic' | 'url'>): string {
   return feed.websub_topic ?? feed.url;
 }
@@ -88,7 +83,7 @@ export async function verifyIntent(
   input: { feedId: number; token: string; query: Record<string, string | undefined> },
 ): Promise<{ status: number; body: string }> {
   const feed = await feedById(deps.db, input.feedId);
-  if (!feed?.websub_secret || !sameText(input.token, callbackToken(feed.id, feed.websub_secret))) {
+  if (!feed?.websub_secret || !constantTimeEqual(input.token, callbackToken(feed.id, feed.websub_secret))) {
     return { status: 404, body: 'unknown subscription' };
   }
   const mode = input.query['hub.mode'];
@@ -121,7 +116,7 @@ export function isValidSignature(secret: string, body: Uint8Array, header: strin
   const m = /^(sha1|sha256|sha384|sha512)=([0-9a-f]+)$/i.exec(header?.trim() ?? '');
   if (!m) return false;
   const expected = createHmac(m[1]!.toLowerCase(), secret).update(body).digest('hex');
-  return sameText(expected, m[2]!.toLowerCase());
+  return constantTimeEqual(expected, m[2]!.toLowerCase());
 }
 
 /**
@@ -139,7 +134,7 @@ export async function receivePush(
   },
 ): Promise<{ status: number; inserted: number }> {
   const feed = await feedById(deps.db, input.feedId);
-  if (!feed?.websub_secret || !sameText(input.token, callbackToken(feed.id, feed.websub_secret))) {
+  if (!feed?.websub_secret || !constantTimeEqual(input.token, callbackToken(feed.id, feed.websub_secret))) {
     return { status: 404, inserted: 0 };
   }
   if (!isValidSignature(feed.websub_secret, input.body, input.signature)) {

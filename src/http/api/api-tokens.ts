@@ -2,7 +2,8 @@
 // table, valid until the API password changes or is revoked. Auth token `<username>/<64 hex>`
 // (no `=`, no space: clients split on both); edit token (`T`) 40 hex padded with Z to 57, as
 // Google's.
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { constantTimeEqual } from '../../lib/constant-time-equal.ts';
 import type { Kysely } from 'kysely';
 import type { Schema, User } from '../../storage/schema.ts';
 import { userByName } from '../../storage/users.ts';
@@ -21,12 +22,6 @@ export function editTokenFor(user: User): string | null {
   return mac(user.api_password_hash, 'greader-edit', user.username).slice(0, 40).padEnd(57, 'Z');
 }
 
-function same(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
-
 /** The user an auth token belongs to, if it is still valid. */
 export async function userByAuthToken(db: Kysely<Schema>, token: string): Promise<User | undefined> {
   const m = /^([A-Za-z0-9._-]{1,64})\/([0-9a-f]{64})$/.exec(token.trim());
@@ -34,7 +29,7 @@ export async function userByAuthToken(db: Kysely<Schema>, token: string): Promis
   const user = await userByName(db, m[1]!);
   if (!user || user.disabled) return undefined;
   const expected = authTokenFor(user);
-  return expected && same(expected, token.trim()) ? user : undefined;
+  return expected && constantTimeEqual(expected, token.trim()) ? user : undefined;
 }
 
 /** The token of an `Authorization: GoogleLogin auth=<token>` header (lenient spacing and case). */

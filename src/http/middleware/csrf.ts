@@ -1,16 +1,10 @@
 // CSRF protection for every state-changing request: the Origin (when sent) must be ours, and
 // the request must carry the session's token (form field `_csrf` or header `X-CSRF-Token`).
-import { timingSafeEqual } from 'node:crypto';
+import { constantTimeEqual } from '../../lib/constant-time-equal.ts';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../app-env.ts';
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
-
-function sameToken(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
 
 function originAllowed(c: Context<AppEnv>): boolean {
   const origin = c.req.header('origin');
@@ -35,7 +29,7 @@ export function csrfProtection(): MiddlewareHandler<AppEnv> {
         sent = typeof body._csrf === 'string' ? body._csrf : '';
       }
     }
-    if (!originAllowed(c) || !sent || !expected || !sameToken(sent, expected)) {
+    if (!originAllowed(c) || !sent || !expected || !constantTimeEqual(sent, expected)) {
       return c.text(c.get('tr').t('error.csrf'), 403);
     }
     return next();

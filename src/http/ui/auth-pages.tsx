@@ -2,7 +2,7 @@
 // Setup is accepted from a loopback client, or from elsewhere with the one-time code printed
 // by `veille serve`, so that nobody on the internet can take over a fresh instance.
 import { NewPasswordFields, newCredentialsError } from '../views/new-password-fields.tsx';
-import { timingSafeEqual } from 'node:crypto';
+import { constantTimeEqual } from '../../lib/constant-time-equal.ts';
 import type { Context } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
 import type { AppEnv } from '../app-env.ts';
@@ -28,12 +28,6 @@ export function isLoopback(address: string | null): boolean {
 function field(form: Record<string, unknown>, name: string): string {
   const v = form[name];
   return typeof v === 'string' ? v : '';
-}
-
-function sameText(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
 }
 
 /**
@@ -114,7 +108,7 @@ export async function setupAction(c: Context<AppEnv>) {
   const password = field(form, 'password');
   if (!isLoopback(clientAddress(c))) {
     const code = deps.setupCode.value;
-    if (!code || !sameText(field(form, 'code').trim(), code)) {
+    if (!code || !constantTimeEqual(field(form, 'code').trim(), code)) {
       return c.html(<SetupForm c={c} error={tr.t('setup.badCode')} username={username} />, 403);
     }
   }

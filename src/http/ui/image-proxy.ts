@@ -5,7 +5,8 @@
 // every redirect hop), accepts only image/*, video/* and audio/* answers up to
 // VEILLE_IMAGE_PROXY_MAX_BYTES, and the Content-Security-Policy then allows images and media from
 // Veille itself only: the reader's browser never contacts the feed's servers or their trackers.
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { constantTimeEqual } from '../../lib/constant-time-equal.ts';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../app-env.ts';
 import { instanceSecret } from '../../storage/instance-secret.ts';
@@ -70,12 +71,6 @@ export function rewriteMediaUrls(secret: Buffer, html: string): string {
   );
 }
 
-function sameText(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
-
 export function createImageProxy(): ImageProxy {
   let secret: Promise<Buffer> | null = null;
   const secretOf = (c: Context<AppEnv>) => {
@@ -108,7 +103,7 @@ export function createImageProxy(): ImageProxy {
     if (!deps.config.imageProxy) return c.notFound();
     const url = c.req.query('u') ?? '';
     const signature = c.req.query('s') ?? '';
-    if (!url || !signature || !sameText(signature, imageProxySignature(await secretOf(c), url)))
+    if (!url || !signature || !constantTimeEqual(signature, imageProxySignature(await secretOf(c), url)))
       return c.text('proxy: bad signature', 403);
     const result = await deps.fetcher.fetch({
       url,

@@ -1,7 +1,8 @@
 // Verification of an OpenID Connect id_token (a JWS in compact form) with node:crypto: the
 // signature against the provider's JWKS (RS256 or ES256 only; "none" and HMAC are refused), then
 // the claims iss, aud (and azp), exp, iat and nonce.
-import { createPublicKey, timingSafeEqual, verify, type JsonWebKey } from 'node:crypto';
+import { createPublicKey, verify, type JsonWebKey } from 'node:crypto';
+import { constantTimeEqual } from '../../lib/constant-time-equal.ts';
 
 export class OidcError extends Error {}
 
@@ -38,12 +39,6 @@ function decodeJson(part: string, what: string): Record<string, unknown> {
     // fall through
   }
   throw new OidcError(`oidc: the id_token ${what} is not a JSON object`);
-}
-
-function sameText(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
 }
 
 /** The key of the JWKS that signed the token: by `kid`, or the only key of the right type. */
@@ -99,7 +94,7 @@ export function verifyIdToken(
     throw new OidcError('oidc: the id_token has expired');
   if (typeof claims.iat !== 'number' || claims.iat - skew > nowSeconds)
     throw new OidcError('oidc: the id_token is issued in the future');
-  if (typeof claims.nonce !== 'string' || !sameText(claims.nonce, expect.nonce))
+  if (typeof claims.nonce !== 'string' || !constantTimeEqual(claims.nonce, expect.nonce))
     throw new OidcError('oidc: the id_token nonce does not match this login');
   if (typeof claims.sub !== 'string' || !claims.sub || claims.sub.length > 255)
     throw new OidcError('oidc: the id_token has no subject');

@@ -10,7 +10,8 @@
 // address comes from the operator's configuration (VEILLE_OIDC_ISSUER), never from a user, and
 // providers often live on the private network next to Veille. They follow no redirect, time out
 // after 10 s and read at most 1 MiB.
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { constantTimeEqual } from '../../lib/constant-time-equal.ts';
 import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { AppEnv } from '../app-env.ts';
@@ -99,12 +100,6 @@ function endpoint(doc: Record<string, unknown>, name: string, issuer: string): s
   return url.href;
 }
 
-function sameText(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
-
 function signature(secret: Buffer, payload: string): string {
   return createHmac('sha256', secret).update(`oidc-login\0${payload}`).digest('base64url');
 }
@@ -117,7 +112,7 @@ function sealPending(secret: Buffer, pending: PendingLogin): string {
 function openPending(secret: Buffer, cookie: string | undefined, now: number): PendingLogin | null {
   if (!cookie) return null;
   const [payload = '', mac = ''] = cookie.split('.');
-  if (!sameText(mac, signature(secret, payload))) return null;
+  if (!constantTimeEqual(mac, signature(secret, payload))) return null;
   try {
     const p = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as PendingLogin;
     if (typeof p.state !== 'string' || typeof p.nonce !== 'string' || typeof p.verifier !== 'string')
@@ -231,7 +226,7 @@ export function createOidcLogin(): OidcLogin {
     const state = c.req.query('state') ?? '';
     const code = c.req.query('code') ?? '';
     if (!pending) return fail(c, 'oidc: this login has expired or was already used; start again');
-    if (!state || !sameText(state, pending.state))
+    if (!state || !constantTimeEqual(state, pending.state))
       return fail(c, 'oidc: the login state does not match this browser; start again');
     if (usedStates.has(pending.state)) return fail(c, 'oidc: this login was already used; start again');
     usedStates.set(pending.state, now);

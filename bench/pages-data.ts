@@ -1,10 +1,13 @@
-// Generates the database of `npm run bench:pages`: one user, 20 categories, `feeds` feeds and
-// `entries` entries spread over them, received one every few seconds up to now (ids are
-// reception microseconds, as the ingest assigns them). Bulk-inserted with multi-row INSERTs in
-// large transactions straight through better-sqlite3: 1M entries take seconds, not minutes.
+// Generates the database of `npm run bench:pages` (and bench:load): one user, 20 categories,
+// `feeds` feeds and `entries` entries spread over them, received one every few seconds up to now
+// (ids are reception microseconds, as the ingest assigns them). SQLite: multi-row INSERTs in large
+// transactions straight through better-sqlite3. PostgreSQL (generatePagesDataPostgres): the same
+// rows from generate_series in a schema of its own.
 import { existsSync, rmSync } from 'node:fs';
 import BetterSqlite3 from 'better-sqlite3';
+import { sql } from 'kysely';
 import { openDatabase } from '../src/storage/database.ts';
+import { benchArticle } from './bench-text.ts';
 
 export interface PagesData {
   file: string;
@@ -25,6 +28,10 @@ export async function generatePagesData(opts: {
   entries: number;
   now: number;
   reuse?: boolean;
+  /** 'varied': French and English articles with realistic word frequencies (bench/bench-text.ts). */
+  text?: 'lorem' | 'varied';
+  /** Time between two entries (default 3 s). */
+  stepMs?: number;
 }): Promise<PagesData> {
   if (!(opts.reuse && existsSync(opts.file))) {
     for (const suffix of ['', '-wal', '-shm']) rmSync(opts.file + suffix, { force: true });
@@ -48,7 +55,14 @@ export async function generatePagesData(opts: {
   }
 }
 
-function fill(opts: { file: string; feeds: number; entries: number; now: number }): void {
+function fill(opts: {
+  file: string;
+  feeds: number;
+  entries: number;
+  now: number;
+  text?: 'lorem' | 'varied';
+  stepMs?: number;
+}): void {
   const raw = new BetterSqlite3(opts.file);
   raw.pragma('journal_mode = WAL');
   raw.pragma('synchronous = OFF');
@@ -82,7 +96,7 @@ function fill(opts: { file: string; feeds: number; entries: number; now: number 
     })();
 
     // Entries: one every `step` µs, ending now, spread round-robin over the feeds.
-    const step = 3_000_000; // 3 s
+    const step = (opts.stepMs ?? 3000) * 1000; // default 3 s
     const lastId = now * 1000;
     const firstId = lastId - (opts.entries - 1) * step;
     const cols =
@@ -98,6 +112,27 @@ function fill(opts: { file: string; feeds: number; entries: number; now: number 
       const id = firstId + i * step;
       const feedId = (i % opts.feeds) + 1;
       const date = Math.floor(id / 1000) - ((i * 7919) % 3_600_000);
+      if (opts.text === 'varied') {
+        const a = benchArticle(i);
+        return [
+          id,
+          feedId,
+          `id:${i}`,
+          String(i),
+          `https://bench.example/a/${i}`,
+          a.title,
+          a.authors,
+          a.content,
+          a.summary,
+          date,
+          null,
+          date,
+          String(i),
+          a.language,
+          '[]',
+          a.tags,
+        ];
+      }
       return [
         id,
         feedId,
@@ -140,4 +175,118 @@ function fill(opts: { file: string; feeds: number; entries: number; now: number 
   } finally {
     raw.close();
   }
+}
+
+const BODY = '<p>' + 'Lorem ipsum dolor sit amet, consectetur adipiscing elit. '.repeat(20) + '</p>';
+const SUMMARY = 'Lorem ipsum dolor sit amet, consectetur adipiscing elit. '.repeat(4);
+
+/**
+ * The same data in PostgreSQL, in `schema` (created and migrated; with `reuse`, kept when it
+ * already holds `entries` entries). Returns what generatePagesData returns, `file` being the URL.
+ */
+export async function generatePagesDataPostgres(opts: {
+  url: string;
+  schema: string;
+  feeds: number;
+  entries: number;
+  now: number;
+  reuse?: boolean;
+}): Promise<PagesData> {
+  let database = await openDatabase(opts.url, { schema: opts.schema });
+  try {
+    const db = database.db;
+    // Entries a bench:load refresh stored (guid `bench-…`) do not count.
+    const count = await db
+      .selectFrom('entries')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('guid_key', 'not like', 'id:bench-%')
+      .executeTakeFirstOrThrow();
+    if (!(opts.reuse && Number(count.n) === opts.entries)) {
+      await database.close();
+      await dropSchema(opts.url, opts.schema);
+      database = await openDatabase(opts.url, { schema: opts.schema });
+      await fillPostgres(database.db, opts);
+    }
+    const userId = (
+      await database.db.selectFrom('users').select('id').orderBy('id').executeTakeFirstOrThrow()
+    ).id;
+    const categoryIds = (await database.db.selectFrom('categories').select('id').orderBy('id').execute()).map(
+      (r) => r.id,
+    );
+    const feedIds = (await database.db.selectFrom('feeds').select('id').orderBy('id').execute()).map(
+      (r) => r.id,
+    );
+    return { file: opts.url, userId, feeds: feedIds.length, entries: opts.entries, categoryIds, feedIds };
+  } finally {
+    await database.close();
+  }
+}
+
+async function dropSchema(url: string, schema: string): Promise<void> {
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  } finally {
+    await client.end();
+  }
+}
+
+async function fillPostgres(
+  db: Awaited<ReturnType<typeof openDatabase>>['db'],
+  opts: { feeds: number; entries: number; now: number },
+): Promise<void> {
+  const now = opts.now;
+  const user = await db
+    .insertInto('users')
+    .values({
+      username: 'bench',
+      password_hash: 'x',
+      is_admin: 1,
+      language: 'fr',
+      timezone: 'Europe/Paris',
+      created_at: now,
+      last_seen_at: null,
+      external_id: null,
+      api_password_hash: null,
+      fever_api_key: null,
+      api_password_set_at: null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const categories = 20;
+  for (let c = 0; c < categories; c++)
+    await db
+      .insertInto('categories')
+      .values({ user_id: user.id, name: `Catégorie ${c + 1}`, position: c })
+      .execute();
+  await sql`insert into feeds (url, fetch_key, title, error_count, next_check_at, created_at)
+    select 'https://bench.example/feed/' || (n - 1), '', 'Flux ' || n, 0, ${now}, ${now}
+    from generate_series(1, ${opts.feeds}) as g(n)`.execute(db);
+  await sql`insert into subscriptions (user_id, feed_id, category_id, priority, read_horizon, unread_count, created_at)
+    select ${user.id}, f.id, (select c.id from categories c order by c.id offset ((f.id - 1) % ${categories}) limit 1),
+      1, 0, 0, ${now}
+    from feeds f`.execute(db);
+  const step = 3_000_000;
+  const lastId = now * 1000;
+  const firstId = lastId - (opts.entries - 1) * step;
+  const chunk = 100_000;
+  for (let from = 0; from < opts.entries; from += chunk) {
+    const to = Math.min(opts.entries, from + chunk) - 1;
+    await sql`insert into entries (id, feed_id, guid_key, guid, url, title, authors, content, summary,
+        published_at, updated_at, date_at, content_hash, language, enclosures, categories)
+      select ${firstId}::bigint + i * ${step}::bigint, (i % ${opts.feeds}) + 1, 'id:' || i, i::text,
+        'https://bench.example/a/' || i, 'Article ' || i || ' : titre de test ' || ((i * 31) % 997),
+        '[]', ${BODY}, ${SUMMARY},
+        (${firstId}::bigint + i * ${step}::bigint) / 1000 - ((i * 7919) % 3600000), null,
+        (${firstId}::bigint + i * ${step}::bigint) / 1000 - ((i * 7919) % 3600000),
+        i::text, 'fr', '[]', '[]'
+      from generate_series(${from}::bigint, ${to}::bigint) as g(i)`.execute(db);
+  }
+  await sql`update entry_id_clock set last_id = ${lastId}`.execute(db);
+  await sql`update subscriptions set unread_count = (select count(*) from entries e where e.feed_id = subscriptions.feed_id)`.execute(
+    db,
+  );
+  await sql`analyze`.execute(db);
 }

@@ -64,19 +64,24 @@ if (!dbKinds.every((k) => k === 'sqlite' || k === 'postgres')) {
   process.exit(2);
 }
 
-// Written by the refresh child when it exits: its own CPU time and peak RSS (all threads).
+// Written by the refresh child when it exits: its own CPU time and peak RSS (all threads), and
+// the main thread's CPU time alone (Linux: /proc/self/task/<pid>/stat, in clock ticks of 10 ms).
 const USAGE_PROBE =
   'data:text/javascript,' +
   encodeURIComponent(
-    `import { writeSync } from 'node:fs';
-process.on('exit', () => { const u = process.resourceUsage();
-  writeSync(2, '\\nBENCH_USAGE ' + JSON.stringify({ user: u.userCPUTime, system: u.systemCPUTime, maxRssKb: u.maxRSS }) + '\\n'); });`,
+    `import { readFileSync, writeSync } from 'node:fs';
+process.on('exit', () => { const u = process.resourceUsage(); let mainMs = null;
+  try { const f = readFileSync('/proc/self/task/' + process.pid + '/stat', 'utf8').split(') ')[1].split(' ');
+    mainMs = (Number(f[11]) + Number(f[12])) * 10; } catch {}
+  writeSync(2, '\\nBENCH_USAGE ' + JSON.stringify({ user: u.userCPUTime, system: u.systemCPUTime, maxRssKb: u.maxRSS, mainMs }) + '\\n'); });`,
   );
 
 interface RunResult {
   label: string;
   wallMs: number;
   cpuMs: number;
+  /** The main thread's CPU time (null where /proc is missing). */
+  mainCpuMs: number | null;
   rssMb: number;
   machineCpuMs: number;
   farmCpuMs: number;
@@ -281,12 +286,18 @@ async function timedRefresh(
   const farmAfter = await farmStats(origin);
   const usageLine = /BENCH_USAGE (.*)/.exec(stderr)?.[1];
   if (code !== 0 || !usageLine) throw new Error(`bench:refresh: refresh exited with ${code}\n${stderr}`);
-  const usage = JSON.parse(usageLine) as { user: number; system: number; maxRssKb: number };
+  const usage = JSON.parse(usageLine) as {
+    user: number;
+    system: number;
+    maxRssKb: number;
+    mainMs: number | null;
+  };
   const summaryLine = stdout.trim().split('\n').pop()!;
   return {
     label,
     wallMs,
     cpuMs: (usage.user + usage.system) / 1000,
+    mainCpuMs: usage.mainMs,
     rssMb: usage.maxRssKb / 1024,
     machineCpuMs,
     farmCpuMs:
@@ -408,7 +419,19 @@ console.log(`bench:refresh: farm ready in ${fmt(performance.now() - farmStarted)
 
 let failures = 0;
 const table: string[][] = [
-  ['db', 'run', 'wall', 'CPU', 'peak RSS', 'machine CPU', 'farm CPU', 'feeds ok/304/failed', 'new', 'check'],
+  [
+    'db',
+    'run',
+    'wall',
+    'CPU',
+    'main CPU',
+    'peak RSS',
+    'machine CPU',
+    'farm CPU',
+    'feeds ok/304/failed',
+    'new',
+    'check',
+  ],
 ];
 const pageRows: string[][] = [
   ['db', 'idle p50', 'idle p95', 'during p50', 'during p95', 'pages during', 'p95 ratio'],
@@ -437,6 +460,7 @@ try {
           r.label,
           fmt(r.wallMs),
           fmt(r.cpuMs),
+          r.mainCpuMs === null ? '-' : fmt(r.mainCpuMs),
           `${Math.round(r.rssMb)} MB`,
           fmt(r.machineCpuMs),
           fmt(r.farmCpuMs),

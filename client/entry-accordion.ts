@@ -2,7 +2,8 @@
 // read, and an opened row whose top went above the viewport is scrolled back to the top
 // (FreshRSS "sticky post"). Also tracks the "current" entry used by the keyboard shortcuts.
 //
-// DOM contract: #stream details.entry rows (see entry-toggles.ts), summary.row first child.
+// DOM contract: #stream .entry[data-id] rows (see entry-toggles.ts); in the normal view each holds
+// its toggles (.row-toggles) and then details.fold > summary.row + the article.
 import type { ClientContext } from './client-context.ts';
 import { entryIsRead, entryToggleForm, submitEntryToggle } from './entry-toggles.ts';
 
@@ -19,18 +20,28 @@ export interface EntryNavigator {
 
 const CURRENT = 'current';
 
-function entryOf(target: EventTarget | null): HTMLDetailsElement | null {
-  const el = target instanceof Element ? target.closest('details.entry') : null;
-  return el instanceof HTMLDetailsElement ? el : null;
+const FOLD = 'details.fold';
+
+/** The normal view's <details> of an entry; null in the reading view (always open). */
+export function foldOf(entry: HTMLElement): HTMLDetailsElement | null {
+  const fold = entry.querySelector(`:scope > ${FOLD}`);
+  return fold instanceof HTMLDetailsElement ? fold : null;
 }
 
-function summaryOf(entry: HTMLDetailsElement): HTMLElement {
-  return entry.querySelector<HTMLElement>(':scope > summary') ?? entry;
+function summaryOf(fold: HTMLDetailsElement): HTMLElement {
+  return fold.querySelector<HTMLElement>(':scope > summary') ?? fold;
+}
+
+/** The entry of a normal view's <details class="fold">, or null for any other element. */
+function entryOfFold(el: EventTarget | null): HTMLElement | null {
+  return el instanceof HTMLDetailsElement && el.matches(`.entry[data-id] > ${FOLD}`)
+    ? el.parentElement
+    : null;
 }
 
 /** Scrolls the row to the top of the window when `scroll` is 'top', or only when it went above it. */
-function scrollRowIntoView(entry: HTMLDetailsElement, scroll: 'top' | 'if-above'): void {
-  const summary = summaryOf(entry);
+function scrollRowIntoView(fold: HTMLDetailsElement, scroll: 'top' | 'if-above'): void {
+  const summary = summaryOf(fold);
   const top = summary.getBoundingClientRect().top;
   if (scroll === 'top' || top < 0) summary.scrollIntoView({ block: 'start' });
 }
@@ -50,14 +61,14 @@ export function installEntryAccordion(ctx: ClientContext, doc: Document): EntryN
     entry.classList.add(CURRENT);
   };
 
-  const closeOthers = (entry: HTMLDetailsElement) => {
-    for (const other of doc.querySelectorAll<HTMLDetailsElement>('details.entry[open]'))
-      if (other !== entry) other.open = false;
+  const closeOthers = (fold: HTMLDetailsElement | null) => {
+    for (const other of doc.querySelectorAll<HTMLDetailsElement>(`.entry > ${FOLD}[open]`))
+      if (other !== fold) other.open = false;
   };
 
-  const onOpened = (entry: HTMLDetailsElement) => {
+  const onOpened = (entry: HTMLElement, fold: HTMLDetailsElement) => {
     markCurrent(entry);
-    closeOthers(entry);
+    closeOthers(fold);
     if (!entryIsRead(entry) && markRule(doc, 'open')) {
       const form = entryToggleForm(entry, 'read');
       if (form) void submitEntryToggle(ctx, form, true);
@@ -69,11 +80,11 @@ export function installEntryAccordion(ctx: ClientContext, doc: Document): EntryN
   doc.addEventListener('click', (event) => {
     const target = event.target instanceof Element ? event.target : null;
     if (!target || target.closest('button, a, input, select, textarea')) return;
-    const summary = target.closest('summary');
-    const entry = summary ? entryOf(summary) : null;
-    if (!entry || summary !== summaryOf(entry) || entry.open) return;
+    const fold = target.closest('summary')?.parentElement ?? null;
+    const entry = entryOfFold(fold);
+    if (!entry || !(fold instanceof HTMLDetailsElement) || fold.open) return;
     markCurrent(entry);
-    closeOthers(entry);
+    closeOthers(fold);
   });
 
   // `toggle` does not bubble: listen in the capture phase. It also fires when the browser opens a
@@ -81,13 +92,11 @@ export function installEntryAccordion(ctx: ClientContext, doc: Document): EntryN
   doc.addEventListener(
     'toggle',
     (event) => {
-      const entry =
-        event.target instanceof HTMLDetailsElement && event.target.matches('details.entry')
-          ? event.target
-          : null;
-      if (!entry || !entry.open) return;
-      onOpened(entry);
-      scrollRowIntoView(entry, 'if-above');
+      const fold = event.target;
+      const entry = entryOfFold(fold);
+      if (!entry || !(fold instanceof HTMLDetailsElement) || !fold.open) return;
+      onOpened(entry, fold);
+      scrollRowIntoView(fold, 'if-above');
     },
     true,
   );
@@ -103,15 +112,17 @@ export function installEntryAccordion(ctx: ClientContext, doc: Document): EntryN
     current() {
       return (
         doc.querySelector<HTMLElement>(`.entry.${CURRENT}`) ??
-        doc.querySelector<HTMLDetailsElement>('details.entry[open]')
+        doc.querySelector(`.entry > ${FOLD}[open]`)?.parentElement ??
+        null
       );
     },
     open(entry, options) {
       markCurrent(entry);
-      if (entry instanceof HTMLDetailsElement) {
-        closeOthers(entry);
-        entry.open = true;
-        scrollRowIntoView(entry, options?.scroll ?? 'top');
+      const fold = foldOf(entry);
+      if (fold) {
+        closeOthers(fold);
+        fold.open = true;
+        scrollRowIntoView(fold, options?.scroll ?? 'top');
       } else {
         // The reading view: every article is open already; bring this one to the top.
         entry.scrollIntoView({ block: 'start' });
@@ -120,13 +131,15 @@ export function installEntryAccordion(ctx: ClientContext, doc: Document): EntryN
     },
     focus(entry) {
       markCurrent(entry);
-      if (entry instanceof HTMLDetailsElement) closeOthers(entry);
-      const target = entry instanceof HTMLDetailsElement ? summaryOf(entry) : entry;
+      const fold = foldOf(entry);
+      if (fold) closeOthers(fold);
+      const target = fold ? summaryOf(fold) : entry;
       target.scrollIntoView({ block: 'nearest' });
       target.focus({ preventScroll: true });
     },
     close(entry) {
-      if (entry instanceof HTMLDetailsElement) entry.open = false;
+      const fold = foldOf(entry);
+      if (fold) fold.open = false;
     },
   };
 }

@@ -1,9 +1,9 @@
 // Read and favourite toggles of a row, done in place with fetch instead of a page reload.
 //
 // DOM contract (src/http/views/entry-row.tsx):
-//   .entry[data-id][data-feed][data-read="0|1"] (details in the normal view, article in the
-//   reading view) with classes not_read / favorite
-//   summary.row > button.toggle-read[form="read-{id}"], button.toggle-star[form="star-{id}"]
+//   .entry[data-id][data-feed][data-read="0|1"] (div.flux in the normal view, article in the
+//   reading view) with classes not_read / favorite, holding (in .row-toggles beside the row's
+//   <summary>, never inside it) button.toggle-read[form="read-{id}"], button.toggle-star[form="star-{id}"]
 //     (text ●/○ and ★/☆, aria-pressed; optional data-label-pressed / data-label-unpressed
 //     give the aria-label of each state, else the generic title is used once it flips)
 //   form#read-{id}.hidden-form[action="/entries/{id}/read"] > input[name=read] (value to send next)
@@ -127,8 +127,8 @@ export function entryToggleForm(entry: HTMLElement, kind: ToggleKind): HTMLFormE
 }
 
 /**
- * Intercepts the toggles: a click on a toggle button (which also keeps the <summary> from
- * opening or closing the row) and, as a safety net, any submit of a toggle form.
+ * Intercepts the toggles: a click on a toggle button and, as a safety net, any submit of a
+ * toggle form.
  */
 export function installEntryToggles(ctx: ClientContext, doc: Document): void {
   doc.addEventListener('click', (event) => {

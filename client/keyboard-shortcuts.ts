@@ -6,7 +6,7 @@
 //   t sidebar, 1 / 2 / 3 normal / global / reading view, ? help, Escape closes menus.
 // Never while typing, never with Ctrl or Meta. Enter and o also open the original (Veille).
 import type { ClientContext } from './client-context.ts';
-import { markRule, type EntryNavigator } from './entry-accordion.ts';
+import { foldOf, markRule, type EntryNavigator } from './entry-accordion.ts';
 import { entryIsRead, entryIsStarred, entryToggleForm, submitEntryToggle } from './entry-toggles.ts';
 import type { StreamLoader } from './stream-load-more.ts';
 import { SHORTCUT_DEFAULTS } from '../src/model/reading-settings.ts';
@@ -86,7 +86,8 @@ function goSibling(doc: Document, win: Window, what: 'feed' | 'category', step: 
 function openMenu(entry: HTMLElement, cls: string): HTMLDetailsElement | null {
   const menu = entry.querySelector<HTMLDetailsElement>(`details.${cls}`);
   if (!menu) return null;
-  if (entry instanceof HTMLDetailsElement && !entry.open) entry.open = true;
+  const fold = foldOf(entry);
+  if (fold && !fold.open) fold.open = true;
   menu.open = true;
   menu.querySelector<HTMLElement>('summary')?.focus({ preventScroll: true });
   return menu;
@@ -132,8 +133,8 @@ export function installKeyboardShortcuts(
       nav.focus(next);
       markReadIfWanted(next, 'focus');
     }
-    if (how === 'open' && next instanceof HTMLDetailsElement)
-      next.querySelector<HTMLElement>(':scope > summary')?.focus({ preventScroll: true });
+    if (how === 'open')
+      foldOf(next)?.querySelector<HTMLElement>(':scope > summary')?.focus({ preventScroll: true });
   };
 
   const jumpTo = (where: 'first' | 'last') => {
@@ -241,8 +242,15 @@ export function installKeyboardShortcuts(
         input?.focus();
         return input !== null;
       }
-      case 'queries':
-        return clickIn('.queries-menu > summary');
+      case 'queries': {
+        // u opens the user queries menu; a digit then opens the n-th query (below).
+        const menu = doc.querySelector<HTMLDetailsElement>('details.queries-menu');
+        if (!menu) return false;
+        menu.open = true;
+        menu.querySelector<HTMLElement>('summary')?.focus({ preventScroll: true });
+        pendingMenu = menu;
+        return true;
+      }
       case 'sidebar': {
         const toggle = doc.querySelector<HTMLElement>('.sidebar-toggle');
         if (toggle && toggle.offsetParent !== null) toggle.click();
@@ -284,7 +292,7 @@ export function installKeyboardShortcuts(
     if (isTyping(event.target)) return;
     if (event.altKey && event.shiftKey) return;
     const key = eventKey(event);
-    // A digit after l or s picks the n-th label or sharing method.
+    // A digit after l or s picks the n-th label or sharing method (after u: the n-th user query).
     if (pendingMenu && /^[0-9]$/.test(key)) {
       const items = pendingMenu.querySelectorAll<HTMLElement>('.menu-body li:not([hidden]) :is(button, a)');
       const item = items[Number(key) - 1];

@@ -6,6 +6,7 @@
 import { clientContextFromPage } from './client-context.ts';
 import { installEntryAccordion } from './entry-accordion.ts';
 import { installEntryToggles } from './entry-toggles.ts';
+import { installFullContent } from './full-content.ts';
 import { installGlobalPanel } from './global-panel.ts';
 import { installKeyboardShortcuts } from './keyboard-shortcuts.ts';
 import { installMarkReadOnScroll } from './mark-read-on-scroll.ts';
@@ -13,13 +14,17 @@ import { installReadingExtras } from './reading-extras.ts';
 import { installSidebarToggle } from './sidebar-toggle.ts';
 import { installStreamLive } from './stream-live.ts';
 import { installStreamLoader } from './stream-load-more.ts';
+import './search-tools.ts';
+import { installSubscriptionsDrag } from './subscriptions-drag.ts';
 
 function start(doc: Document, win: Window): void {
   const ctx = clientContextFromPage(doc);
   doc.documentElement.classList.add('js');
   installEntryToggles(ctx, doc);
+  installFullContent(ctx, doc);
   installSidebarToggle(doc);
   installReadingExtras(ctx, doc, win);
+  installSubscriptionsDrag(ctx, doc);
   const nav = installEntryAccordion(ctx, doc);
   if (doc.getElementById('global')) {
     let loaded = false;

@@ -2,7 +2,7 @@
 // parsed and appended to ours.
 //
 // DOM contract (src/http/ui/stream-page.tsx):
-//   #stream > .entries > (h2.day[data-day] | details.entry)*
+//   #stream > .entries > (h2.day[data-day] | .entry[data-id])*
 //   #stream > a.load-more[href]          the next page, or
 //   #stream > .stream-footer             end of the stream (replaces the link when reached)
 import type { ClientContext } from './client-context.ts';
@@ -38,7 +38,7 @@ export function appendStreamPage(doc: Document, page: Document): number {
     if (next) link.replaceWith(doc.adoptNode(next));
     else link.remove();
   }
-  return nodes.filter((n) => n.matches('details.entry')).length;
+  return nodes.filter((n) => n.matches('.entry[data-id]')).length;
 }
 
 export function installStreamLoader(ctx: ClientContext, doc: Document, win: Window): StreamLoader {

@@ -11,8 +11,11 @@ Commands:
   worker [--concurrency N]                   refresh due feeds without the web server (any number, sharing the database)
   refresh [--user NAME] [--force] [--json]   refresh due feeds now (--force: every feed), print a summary
   user add NAME [--password P] [--admin]     create a user (password read from stdin when not given)
-  import [--user NAME] FILE.opml             subscribe to the feeds of an OPML file (fetched at the next refresh)
-  export [--user NAME]                       print the subscriptions as OPML
+  user link-oidc USER ISSUER SUBJECT         tie an account to an OpenID Connect identity (provider URL, sub claim)
+  user unlink-oidc USER                      untie an account from its single sign-on identity
+  import [--user NAME] FILE                  import an OPML file, a FreshRSS export (JSON or ZIP) or Miniflux entries JSON
+  export [--user NAME] [--format F] [--output FILE]
+                                             export as FreshRSS does: F is opml (default), freshrss-zip or starred-json
   purge [--json]                             delete old entries now, as the retention policies say
   parse --json FILE_OR_URL...                print what Veille reads in feeds, one JSON line per input
   backup FILE                                write a consistent copy of the SQLite database (while running)
@@ -74,7 +77,16 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
           allowPositionals: true,
           options: { password: { type: 'string' }, admin: { type: 'boolean', default: false } },
         });
-        if (positionals[0] !== 'add') throw new CliError('user: the only sub-command is `user add NAME`');
+        if (positionals[0] === 'link-oidc')
+          return await (await import('./cli/user-oidc.ts')).userLinkOidcCommand(config, positionals.slice(1));
+        if (positionals[0] === 'unlink-oidc')
+          return await (
+            await import('./cli/user-oidc.ts')
+          ).userUnlinkOidcCommand(config, positionals.slice(1));
+        if (positionals[0] !== 'add')
+          throw new CliError(
+            'user: the sub-commands are `add NAME`, `link-oidc USER ISSUER SUBJECT`, `unlink-oidc USER`',
+          );
         return await (
           await import('./cli/user-add.ts')
         ).userAddCommand(config, positionals[1], {
@@ -97,8 +109,13 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
         return await (await import('./cli/purge.ts')).purgeCommand(config, { json: values.json! });
       }
       case 'export': {
-        const { values } = parseArgs({ args: rest, options: { user: { type: 'string' } } });
-        return await (await import('./cli/opml-commands.ts')).exportCommand(config, { user: values.user });
+        const { values } = parseArgs({
+          args: rest,
+          options: { user: { type: 'string' }, format: { type: 'string' }, output: { type: 'string' } },
+        });
+        return await (
+          await import('./cli/opml-commands.ts')
+        ).exportCommand(config, { user: values.user, format: values.format, output: values.output });
       }
       case 'parse': {
         const { values, positionals } = parseArgs({
@@ -130,7 +147,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
       console.error(`veille: ${(err as Error).message}\n\n${USAGE}`);
       return 2;
     }
-    if (err instanceof Error && /^(opml|storage|fetch|parse): /.test(err.message)) {
+    if (err instanceof Error && /^(opml|zip|storage|fetch|parse): /.test(err.message)) {
       console.error(`veille: ${err.message}`);
       return 1;
     }

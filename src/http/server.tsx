@@ -23,7 +23,14 @@ import {
   reauthPage,
 } from './ui/account-page.tsx';
 import { requireAdmin, requireRecentAuth } from './ui/account-guards.ts';
-import { adminPage, adminSettingsSave, adminUserAction, adminUserCreate } from './ui/admin-page.tsx';
+import {
+  adminOidcLink,
+  adminOidcUnlink,
+  adminPage,
+  adminSettingsSave,
+  adminUserAction,
+  adminUserCreate,
+} from './ui/admin-page.tsx';
 import { registerAction, registerPage } from './ui/account-register.tsx';
 import { loginAction, loginPage, logoutAction, setupAction, setupPage } from './ui/auth-pages.tsx';
 import { createOidcLogin } from './ui/oidc-login.ts';
@@ -39,6 +46,18 @@ import {
 } from './ui/settings-page.tsx';
 import { streamMarkRead, streamUndoMarkRead } from './ui/stream-mark-read.ts';
 import { streamPage } from './ui/stream-page.tsx';
+import { searchAdvancedRedirect } from './ui/search-advanced.ts';
+import { searchMarkRead } from './ui/search-mark-read.ts';
+import { queriesPage } from './ui/queries-page.tsx';
+import {
+  queryCreateAction,
+  queryDeleteAction,
+  queryMoveAction,
+  queryShareAction,
+  queryUnshareAction,
+  queryUpdateAction,
+} from './ui/queries-actions.ts';
+import { sharedQuery } from './ui/shared-query.tsx';
 import {
   entryLabelToggle,
   labelCreateAction,
@@ -49,10 +68,28 @@ import {
 import { feedPrioritySave } from './ui/feed-priority-save.ts';
 import { manifestRoute, offlinePage, serviceWorkerRoute } from './ui/offline-routes.tsx';
 import { readingSettingsAction, readingSettingsPage } from './ui/reading-settings-page.tsx';
+import {
+  shareServiceAdd,
+  shareServiceMove,
+  shareServiceRemove,
+  shareServicesReset,
+  shareSettingsPage,
+} from './ui/share-settings-page.tsx';
+import { statisticsPage } from './ui/statistics-page.tsx';
+import { idleFeedsPage, idleFeedUnsubscribe } from './ui/statistics-idle-page.tsx';
 import { unreadCountsJson } from './ui/stream-live.ts';
 import { viewSave } from './ui/view-save.ts';
 import { feedPage, feedScheduleSave } from './ui/feed-page.tsx';
+import { feedContentSave } from './ui/feed-content-settings.tsx';
+import { entryFullContent } from './ui/entry-full-content.tsx';
 import { retentionSave } from './ui/retention-save.ts';
+import {
+  categoryFiltersPage,
+  feedFiltersPage,
+  filtersApply,
+  filtersSave,
+  globalFiltersPage,
+} from './ui/filter-pages.tsx';
 import { websubPush, websubVerify } from './ui/websub-callback.ts';
 import {
   categoryCreateAction,
@@ -64,6 +101,12 @@ import {
   feedUnsubscribeAction,
   subscriptionsPage,
 } from './ui/subscriptions-page.tsx';
+import {
+  subscriptionsExportRoute,
+  subscriptionsImportAction,
+  subscriptionsImportUrlAction,
+} from './ui/import-export.tsx';
+import { categoryOpmlRefreshAction, categoryOpmlSaveAction } from './ui/category-opml.tsx';
 import { feedIcon } from '../storage/feeds.ts';
 import { feedsDueForRefresh } from '../storage/feeds.ts';
 import { subscriptionForFeed } from '../storage/subscriptions.ts';
@@ -147,6 +190,8 @@ export function createServer(deps: AppDeps): Hono<AppEnv> {
   app.get('/register', registerPage);
   app.post('/register', registerAction);
   app.get('/', anonymousReading(), streamPage);
+  // A user query published by its secret token: no session (the token is the authorization).
+  app.get('/shared/query/:file', sharedQuery);
 
   const user = new Hono<AppEnv>();
   user.use('*', requireUser);
@@ -154,7 +199,20 @@ export function createServer(deps: AppDeps): Hono<AppEnv> {
   user.post('/entries/:id/star', entryToggleStar);
   user.post('/mark-read', streamMarkRead);
   user.post('/mark-read/undo', streamUndoMarkRead);
+  // Search and user queries (issue 6).
+  user.get('/search/advanced', searchAdvancedRedirect);
+  user.post('/search/mark-read', searchMarkRead);
+  user.get('/queries', (c) => queriesPage(c));
+  user.post('/queries', queryCreateAction);
+  user.post('/queries/:id', queryUpdateAction);
+  user.post('/queries/:id/move', queryMoveAction);
+  user.post('/queries/:id/delete', queryDeleteAction);
+  user.post('/queries/:id/share', queryShareAction);
+  user.post('/queries/:id/unshare', queryUnshareAction);
   user.get('/subscriptions', (c) => subscriptionsPage(c));
+  user.post('/subscriptions/import', subscriptionsImportAction);
+  user.post('/subscriptions/import-url', subscriptionsImportUrlAction);
+  user.get('/subscriptions/export', subscriptionsExportRoute);
   user.post('/feeds', feedAddAction);
   user.post('/feeds/:id/move', feedMoveAction);
   user.post('/feeds/:id/rename', feedRenameAction);
@@ -162,6 +220,8 @@ export function createServer(deps: AppDeps): Hono<AppEnv> {
   user.post('/categories', categoryCreateAction);
   user.post('/categories/:id/rename', categoryRenameAction);
   user.post('/categories/:id/delete', categoryDeleteAction);
+  user.post('/categories/:id/opml', categoryOpmlSaveAction);
+  user.post('/categories/:id/opml/refresh', categoryOpmlRefreshAction);
   user.get('/settings', (c) => settingsPage(c));
   user.post('/settings', settingsAction);
   user.post('/settings/api-password', apiPasswordAction);
@@ -169,7 +229,16 @@ export function createServer(deps: AppDeps): Hono<AppEnv> {
   user.get('/feeds/:id/icon', feedIconRoute);
   user.get('/feeds/:id', feedPage);
   user.post('/feeds/:id/schedule', feedScheduleSave);
+  // Full content (FreshRSS's "Retrieve full content"): per-feed settings, on-demand fetch.
+  user.post('/feeds/:id/content', feedContentSave);
+  user.post('/entries/:id/full-content', entryFullContent);
   user.post('/retention', retentionSave);
+  // Filter actions (issue 6): global, per category, per feed.
+  user.get('/settings/filters', globalFiltersPage);
+  user.get('/categories/:id/filters', categoryFiltersPage);
+  user.get('/feeds/:id/filters', feedFiltersPage);
+  user.post('/filters', filtersSave);
+  user.post('/filters/apply', filtersApply);
   user.post('/refresh', refreshAction);
   // Reading (issue 5): views, labels, priorities, live counts, reading settings.
   user.post('/view', viewSave);
@@ -182,6 +251,15 @@ export function createServer(deps: AppDeps): Hono<AppEnv> {
   user.post('/feeds/:id/priority', feedPrioritySave);
   user.get('/settings/reading', (c) => readingSettingsPage(c));
   user.post('/settings/reading', readingSettingsAction);
+  // Sharing services and statistics (issue 5).
+  user.get('/settings/sharing', (c) => shareSettingsPage(c));
+  user.post('/settings/sharing', shareServiceAdd);
+  user.post('/settings/sharing/reset', shareServicesReset);
+  user.post('/settings/sharing/:index/move', shareServiceMove);
+  user.post('/settings/sharing/:index/remove', shareServiceRemove);
+  user.get('/statistics', statisticsPage);
+  user.get('/statistics/idle', (c) => idleFeedsPage(c));
+  user.post('/statistics/idle/:id/unsubscribe', idleFeedUnsubscribe);
   user.get('/account', (c) => accountPage(c));
   user.post('/account/password', accountPasswordAction);
   user.post('/account/sessions/revoke-others', accountSessionsRevokeOthers);
@@ -195,6 +273,8 @@ export function createServer(deps: AppDeps): Hono<AppEnv> {
   user.post('/admin/users', adminUserCreate);
   user.post('/admin/users/:id/:verb', adminUserAction);
   user.post('/admin/settings', adminSettingsSave);
+  user.post('/admin/oidc/link', adminOidcLink);
+  user.post('/admin/oidc/unlink', adminOidcUnlink);
   app.route('/', user);
 
   app.notFound((c) => c.text(c.get('tr')?.t('error.notFound') ?? 'Not found', 404));

@@ -3,12 +3,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { configFromEnv } from '../config/config.ts';
+import { configFromEnv, type Config } from '../config/config.ts';
 import { fetcherFor } from '../cli/app-context.ts';
 import { createLogger } from '../lib/logger.ts';
+import type { Fetcher } from '../reader/fetch/create-fetcher.ts';
 import { refreshFeeds } from '../refresh/refresh-feeds.ts';
 import type { RefreshDeps } from '../refresh/refresh-feed.ts';
-import { openDatabase } from '../storage/database.ts';
+import { openDatabase, type Database } from '../storage/database.ts';
 import { feedById } from '../storage/feeds.ts';
 import type { AppDeps } from './app-env.ts';
 import { createServer } from './server.tsx';
@@ -22,6 +23,29 @@ export async function createTestApp(env: Record<string, string> = {}) {
     ...env,
   });
   const database = await openDatabase(config.databaseUrl);
+  const { deps, refreshDeps, fetcher } = testAppDeps(database, config, { value: 'test-setup-code' });
+  const app = createServer(deps);
+  return {
+    app,
+    deps,
+    refreshDeps,
+    async close() {
+      await fetcher.close();
+      await database.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * What a test app runs on: the real fetcher (loopback allowed by the test config), a silent log,
+ * and feeds refreshed at once by the real refresh when the app asks for it.
+ */
+export function testAppDeps(
+  database: Database,
+  config: Config,
+  setupCode: AppDeps['setupCode'],
+): { deps: AppDeps; refreshDeps: RefreshDeps; fetcher: Fetcher } {
   const fetcher = fetcherFor(config);
   const log = createLogger('silent');
   const refreshDeps: RefreshDeps = {
@@ -38,7 +62,7 @@ export async function createTestApp(env: Record<string, string> = {}) {
     fetcher,
     log,
     now: () => Date.now(),
-    setupCode: { value: 'test-setup-code' },
+    setupCode,
     refreshFeedIds: async (ids) => {
       const feeds = (await Promise.all(ids.map((id) => feedById(database.db, id)))).filter(
         (f) => f !== undefined,
@@ -46,17 +70,7 @@ export async function createTestApp(env: Record<string, string> = {}) {
       return refreshFeeds(refreshDeps, feeds, 4);
     },
   };
-  const app = createServer(deps);
-  return {
-    app,
-    deps,
-    refreshDeps,
-    async close() {
-      await fetcher.close();
-      await database.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  return { deps, refreshDeps, fetcher };
 }
 
 /** A browser-like client: keeps cookies, reads the CSRF token from pages. */

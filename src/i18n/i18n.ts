@@ -53,7 +53,23 @@ export function isTimeZone(tz: string): boolean {
   }
 }
 
+// Translators hold nothing but formatters, and building those costs more than a page's use of
+// them: one per language and time zone spelling, kept while there are fewer than MAX_TRANSLATORS.
+const translators = new Map<string, Translator>();
+const MAX_TRANSLATORS = 512;
+
 export function createTranslator(lang: Language, timeZone: string): Translator {
+  const key = `${lang} ${timeZone}`;
+  let tr = translators.get(key);
+  if (!tr) {
+    tr = buildTranslator(lang, timeZone);
+    if (translators.size >= MAX_TRANSLATORS) translators.clear();
+    translators.set(key, tr);
+  }
+  return tr;
+}
+
+function buildTranslator(lang: Language, timeZone: string): Translator {
   const { messages, locale } = LANGUAGES[lang];
   const tz = isTimeZone(timeZone) ? timeZone : 'UTC';
   const dayFormat = new Intl.DateTimeFormat(locale, {

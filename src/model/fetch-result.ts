@@ -27,6 +27,12 @@ export interface FetchOk {
   etag: string | null;
   lastModified: string | null;
   headers: Record<string, string>;
+  /**
+   * Only when the request asked for keepEncoded: the body is still compressed, with these
+   * Content-Encoding decoders to apply and this limit on the decoded size
+   * (read-limited-body.ts decodeKeptBody). Absent: the body is decoded.
+   */
+  encoded?: { encodings: string[]; maxBytes: number };
 }
 
 export interface FetchNotModified {
@@ -60,4 +66,15 @@ export interface FetchOptions {
   proxy?: string;
   /** Accept an invalid TLS certificate (self-signed, expired…): the owner's explicit choice. */
   insecureTls?: boolean;
+  /**
+   * Full content (src/reader/full-content/): fetch each new entry's link and keep the article
+   * found there. Part of the feed's identity like the rest (it changes what is stored).
+   */
+  fullContent?: boolean;
+  /** CSS selector(s) of the article in the fetched page; empty: Readability finds it. */
+  contentSelector?: string;
+  /** CSS selector(s) of elements removed from the content (with or without full content). */
+  contentRemove?: string;
+  /** Where the fetched article goes; replace when absent. */
+  contentAction?: 'prepend' | 'append';
 }

@@ -1,5 +1,6 @@
 // A user's reading and display preferences (FreshRSS's Reading and Display settings), stored as
 // JSON in users.settings. Unknown or invalid values fall back to the defaults, key by key.
+import { DEFAULT_SHARE_SERVICES, shareServicesFrom, type ShareService } from './share-services.ts';
 import { isSortKey, type SortKey, type SortOrder } from './stream.ts';
 
 export type ViewMode = 'normal' | 'reader' | 'global';
@@ -37,6 +38,8 @@ export interface ReadingSettings {
   pollSeconds: number;
   /** Keyboard shortcuts the user changed: action → key. */
   shortcuts: Record<string, string>;
+  /** The Share menu's services, in order (src/model/share-services.ts). */
+  share: ShareService[];
 }
 
 export const DEFAULT_READING_SETTINGS: ReadingSettings = {
@@ -60,6 +63,7 @@ export const DEFAULT_READING_SETTINGS: ReadingSettings = {
   notify: false,
   pollSeconds: 120,
   shortcuts: {},
+  share: [...DEFAULT_SHARE_SERVICES],
 };
 
 const VIEWS: readonly ViewMode[] = ['normal', 'reader', 'global'];
@@ -114,15 +118,16 @@ export function readingSettingsFrom(input: unknown): ReadingSettings {
     notify: bool(o.notify, d.notify),
     pollSeconds: intIn(o.pollSeconds, 15, 3600, d.pollSeconds),
     shortcuts,
+    share: shareServicesFrom(o.share),
   };
 }
 
 export function readingSettingsFromJson(text: string | null | undefined): ReadingSettings {
-  if (!text) return { ...DEFAULT_READING_SETTINGS, shortcuts: {} };
+  if (!text) return readingSettingsFrom({});
   try {
     return readingSettingsFrom(JSON.parse(text));
   } catch {
-    return { ...DEFAULT_READING_SETTINGS, shortcuts: {} };
+    return readingSettingsFrom({});
   }
 }
 

@@ -7,6 +7,7 @@ import type { Logger } from '../lib/logger.ts';
 import type { Fetcher } from '../reader/fetch/create-fetcher.ts';
 import type { Database } from '../storage/database.ts';
 import { purgeAllFeeds } from '../storage/retention.ts';
+import { checkDueDynamicCategories } from './dynamic-opml.ts';
 import { renewWebSubSubscriptions } from './websub.ts';
 
 export interface MaintenanceDeps {
@@ -56,6 +57,8 @@ export async function runMaintenance(deps: MaintenanceDeps, signal: AbortSignal)
     } catch (err) {
       deps.log.error('maintenance: failed', { error: err instanceof Error ? err.message : String(err) });
     }
+    // Dynamic OPML categories that are due (src/refresh/dynamic-opml.ts; never throws).
+    if (!signal.aborted) await checkDueDynamicCategories({ ...deps, db: deps.database.db });
     await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, WEBSUB_EVERY_MS);
       signal.addEventListener('abort', () => {

@@ -2,18 +2,14 @@
 // refreshFeeds splits it: fetchFeedWork (many at once), storeFeedWorks (many feeds per transaction).
 // Expected failures (network, HTTP, not a feed) are recorded on the feed and returned as values;
 // a failing feed never stops the others.
-import { createHash } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { PostgresAdapter, type Kysely } from 'kysely';
 import type { Logger } from '../lib/logger.ts';
 import type { FetchResult } from '../model/fetch-result.ts';
 import type { Fetcher } from '../reader/fetch/create-fetcher.ts';
 import type { NewEntry } from '../model/new-entry.ts';
-import { fetchFavicon } from '../reader/discover/find-icon.ts';
-import {
-  processFeedBody,
-  type FeedBodyJob,
-  type ProcessedFeedBody,
-} from '../reader/process/process-feed-body.ts';
+// Parsing, sanitizing (process-feed-body.ts) and icon discovery (find-icon.ts) are imported when
+// first needed: a refresh where every feed answers 304 loads neither (less start-up).
+import type { FeedBodyJob, ProcessedFeedBody } from '../reader/process/process-feed-body.ts';
 import {
   ingestFeedsEntries,
   latestEntryDatesOfFeeds,
@@ -28,6 +24,7 @@ import {
 } from '../model/schedule.ts';
 import { fetchOptionsOf, updateFeed } from '../storage/feeds.ts';
 import { updateFeeds } from '../storage/update-feeds.ts';
+import { withContentRules } from './full-content.ts';
 import type { Feed, FeedUpdate, Schema } from '../storage/schema.ts';
 
 export interface RefreshDeps {
@@ -55,6 +52,8 @@ export interface RefreshOutcome {
 const ICON_RECHECK_MS = 7 * 24 * 60 * 60 * 1000;
 /** How many of a feed's latest entries its publishing rhythm is computed from. */
 const RHYTHM_ENTRIES = 50;
+/** How far back a rhythm looks (nextCheckFromRhythm counts the entries of the last week). */
+const RHYTHM_WINDOW_MS = 7 * 24 * 3600_000;
 
 /** The feed's own bounds, else the instance's. */
 export function intervalBoundsOf(deps: RefreshDeps, feed: Pick<Feed, 'min_interval_s' | 'max_interval_s'>) {
@@ -63,8 +62,9 @@ export function intervalBoundsOf(deps: RefreshDeps, feed: Pick<Feed, 'min_interv
   return { minMs, maxMs };
 }
 
-function bodyHash(body: Uint8Array): string {
-  return createHash('sha256').update(body).digest('hex');
+/** Which database the search index values are computed for (in the worker threads). */
+function searchIndexKind(db: Kysely<Schema>): 'sqlite' | 'postgres' {
+  return db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
 }
 
 /** One feed's refresh: fetch, process, store (a batch of one), then its icon when due. */
@@ -85,6 +85,8 @@ export interface FeedWork {
   now: number;
   status: 'not-modified' | 'unchanged' | 'new';
   entries: NewEntry[];
+  /** What the search index stores for each entry (same order), when computed beforehand. */
+  searchIndex: string[][] | null;
   update: FeedUpdate;
   cacheLifetimeMs: number | null;
   /** A permanent redirect's target, written apart (it may already be another feed's URL). */
@@ -105,6 +107,8 @@ export async function fetchFeedWork(deps: RefreshDeps, feed: Feed): Promise<Feed
     etag: feed.etag,
     lastModified: feed.last_modified,
     options: fetchOptionsOf(feed),
+    // Decompressed with the parsing (in a worker thread in a large refresh), not here.
+    keepEncoded: true,
   });
 
   if (result.kind === 'error') {
@@ -127,28 +131,51 @@ export async function fetchFeedWork(deps: RefreshDeps, feed: Feed): Promise<Feed
     permanentUrl: null,
     iconSiteUrl: null,
     entries: [],
+    searchIndex: null,
   };
   if (result.kind === 'not-modified') {
     return { ...base, status: 'not-modified', update: common };
   }
 
-  const hash = bodyHash(result.body);
-  const validators: FeedUpdate = { etag: result.etag, last_modified: result.lastModified, body_hash: hash };
-  if (hash === feed.body_hash) {
+  // Hashing, parsing, sanitizing and the search index values: one job (a worker thread's, in a
+  // large refresh); a body identical to the last one comes back unparsed.
+  const job: FeedBodyJob = {
+    body: result.body,
+    encoded: result.encoded
+      ? { ...result.encoded, contentEncoding: result.headers['content-encoding'] ?? null }
+      : null,
+    url: result.finalUrl,
+    contentType: result.contentType,
+    now,
+    previousHash: feed.body_hash,
+    // A feed's first fetch stores all its entries: their search index values are computed in the
+    // worker thread with the rest. Later fetches store few of the entries they process (a feed
+    // shows its last 20 items, 5 of which are new): the ingest computes the values of those only.
+    searchIndex: feed.body_hash === null ? searchIndexKind(deps.db) : null,
+    // The remove selector of the feed's content settings (src/refresh/full-content.ts).
+    contentRemove: feed.fetch_options === null ? null : (fetchOptionsOf(feed).contentRemove ?? null),
+  };
+  const processed = deps.processBody
+    ? await deps.processBody(job)
+    : (await import('../reader/process/process-feed-body.ts')).processFeedBody(job);
+  if (!processed.ok) return recordError(deps, feed, now, processed.message, processed.code, null);
+  const validators: FeedUpdate = {
+    etag: result.etag,
+    last_modified: result.lastModified,
+    body_hash: processed.hash,
+  };
+  if (processed.unchanged) {
     return { ...base, status: 'unchanged', update: { ...common, ...validators } };
   }
-
-  const job = { body: result.body, url: result.finalUrl, contentType: result.contentType, now };
-  const processed = deps.processBody ? await deps.processBody(job) : processFeedBody(job);
-  if (!processed.ok) return recordError(deps, feed, now, processed.message, processed.code, null);
 
   const parsed = processed.feed;
   const siteUrl = parsed.link && /^https?:\/\//i.test(parsed.link) ? parsed.link : feed.site_url;
   const iconDue = !feed.icon_checked_at || now - feed.icon_checked_at > ICON_RECHECK_MS;
-  return {
+  const work: FeedWork = {
     ...base,
     status: 'new',
     entries: processed.entries,
+    searchIndex: processed.searchIndex,
     update: {
       ...common,
       ...validators,
@@ -163,6 +190,8 @@ export async function fetchFeedWork(deps: RefreshDeps, feed: Feed): Promise<Feed
     permanentUrl: result.permanentUrl && result.permanentUrl !== feed.url ? result.permanentUrl : null,
     iconSiteUrl: iconDue ? (siteUrl ?? result.finalUrl) : null,
   };
+  // Full content and the remove selector (full-content.ts): only feeds with fetch options.
+  return feed.fetch_options === null ? work : withContentRules(deps, work);
 }
 
 /**
@@ -179,15 +208,17 @@ export async function storeFeedWorks(deps: RefreshDeps, works: FeedWork[]): Prom
       await lockEntryIdClock(trx);
       stored = await ingestFeedsEntries(
         trx,
-        withEntries.map((w) => ({ feedId: w.feed.id, entries: w.entries })),
+        withEntries.map((w) => ({ feedId: w.feed.id, entries: w.entries, searchIndex: w.searchIndex })),
         Math.max(...withEntries.map((w) => w.now)),
       );
     }
     const storedOf = new Map(withEntries.map((w, i) => [w, stored[i]!]));
+    // Only entries of the last week count in a rhythm (nextCheckFromRhythm).
     const dates = await latestEntryDatesOfFeeds(
       trx,
       works.map((w) => w.feed.id),
       RHYTHM_ENTRIES,
+      Math.min(...works.map((w) => w.now)) - RHYTHM_WINDOW_MS,
     );
     const results: RefreshOutcome[] = [];
     const rows: { id: number; update: FeedUpdate }[] = [];
@@ -292,6 +323,7 @@ export async function iconUpdate(
   now: number,
 ): Promise<FeedUpdate> {
   try {
+    const { fetchFavicon } = await import('../reader/discover/find-icon.ts');
     const icon = await fetchFavicon(deps.fetcher, siteUrl, null);
     return { icon_checked_at: now, ...(icon ? { icon_type: icon.type, icon_data: icon.data } : {}) };
   } catch (err) {

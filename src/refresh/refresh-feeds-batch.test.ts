@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
+import { gzipSync } from 'node:zlib';
 import { createTestApp } from '../http/test-app.ts';
 import { feedsDueForRefresh, findOrCreateFeed } from '../storage/feeds.ts';
 import { subscribe, subscriptionsForUser } from '../storage/subscriptions.ts';
@@ -29,6 +30,16 @@ function feedBody(n: number): string {
 
 before(async () => {
   server = createServer((req, res) => {
+    // Compressed feeds: decoded in the refresh's worker threads (the fetcher keeps them encoded).
+    if (req.url === '/bomb' || req.url === '/corrupt' || req.url?.startsWith('/gz/')) {
+      const body =
+        req.url === '/bomb'
+          ? gzipSync(Buffer.alloc(32 * 1024 * 1024), { level: 9 })
+          : req.url === '/corrupt'
+            ? Buffer.from('not gzip at all')
+            : gzipSync(feedBody(Number(req.url.slice('/gz/'.length))));
+      return void res.writeHead(200, { 'content-encoding': 'gzip' }).end(body);
+    }
     const match = /^\/feed\/(\d+)$/.exec(req.url ?? '');
     if (!match) return void res.writeHead(404).end();
     const etag = `"${match[1]}-${published}"`;
@@ -100,4 +111,42 @@ test('many feeds: every entry stored once, sanitized, counted unread; then 304s 
   );
   assert.equal(more.newEntries, FEEDS * 2);
   for (const s of await subscriptionsForUser(db, user.id)) assert.equal(s.unreadCount, 5);
+});
+
+test('gzipped feeds are decoded with the parsing; a gzip bomb and a corrupt body are fetch errors', async () => {
+  const db = t.deps.database.db;
+  const user = await createUser(db, { username: 'gz', passwordHash: 'x', isAdmin: false, now: Date.now() });
+  const urls = [
+    ...Array.from({ length: 20 }, (_, n) => `${base}/gz/${n}`),
+    `${base}/bomb`,
+    `${base}/corrupt`,
+  ];
+  for (const url of urls) {
+    const feed = await findOrCreateFeed(db, {
+      url,
+      options: {},
+      userId: user.id,
+      title: url,
+      now: Date.now(),
+    });
+    await subscribe(db, { userId: user.id, feedId: feed.id, categoryId: null, now: Date.now() });
+  }
+  const due = (await feedsDueForRefresh(db, { now: Date.now(), force: true })).filter((f) =>
+    urls.includes(f.url),
+  );
+  const summary = await refreshFeeds(t.refreshDeps, due, 8);
+  assert.deepEqual({ ok: summary.ok, failed: summary.failed }, { ok: 20, failed: 2 });
+  const feeds = await db
+    .selectFrom('feeds')
+    .select(['url', 'title', 'last_error_code', 'last_error'])
+    .where('url', 'in', urls)
+    .execute();
+  const byUrl = new Map(feeds.map((f) => [f.url, f]));
+  assert.equal(byUrl.get(`${base}/gz/3`)?.title, 'Feed 3');
+  assert.deepEqual(
+    [byUrl.get(`${base}/bomb`)?.last_error_code, byUrl.get(`${base}/bomb`)?.last_error],
+    ['fetch.too_large', 'fetch: the response is larger than 20 MiB'],
+  );
+  assert.equal(byUrl.get(`${base}/corrupt`)?.last_error_code, 'fetch.decompress');
+  assert.match(byUrl.get(`${base}/corrupt`)?.last_error ?? '', /^fetch: the gzip body could not be decoded/);
 });

@@ -90,7 +90,7 @@ test('a failing feed records its error and retries later; the others refresh', a
   assert.equal(errorOf('/ok.xml'), null);
   assert.match(errorOf('/500')!, /^fetch: .*500/);
   assert.match(errorOf('/garbage')!, /^parse: /);
-  assert.match(errorOf('/slow')!, /^fetch: .*(time|stopped sending)/i);
+  assert.match(errorOf('/slow')!, /^fetch: .*(time|stopped sending|took longer)/i);
   assert.match(errorOf('/missing')!, /404/);
   assert.equal(errorOf('/broken.xml'), null, 'BOM, leading space, bare & and HTML entities still parse');
   const broken = subs.find((s) => s.feedUrl === base + '/broken.xml')!;

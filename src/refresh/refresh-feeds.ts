@@ -30,11 +30,20 @@ export interface RefreshSummary {
 
 /** Below this many feeds, bodies are processed on the main thread (starting threads costs more). */
 const POOL_MIN_FEEDS = 16;
-/** A store transaction holds at most this many feeds, or this many entries (short write locks). */
-const BATCH_FEEDS = 100;
+/**
+ * A store transaction holds at most this many feeds, or this many entries (short write locks).
+ * A feed without new entries (not modified, unchanged) is one row of one UPDATE: cheap.
+ */
+const BATCH_FEEDS = 500;
 const BATCH_ENTRIES = 500;
+/**
+ * While fetching goes on, the writer waits for a full batch, or until the oldest fetched feed
+ * has waited this long: storing each feed as it arrives made transactions of one feed (a commit
+ * and a full-text index flush each) when the writer was faster than the fetching.
+ */
+const FLUSH_DELAY_MS = 150;
 /** Fetched feeds, or their entries, waiting for the writer beyond which fetching pauses (bounds memory). */
-const MAX_WAITING = 400;
+const MAX_WAITING = 2 * BATCH_FEEDS;
 const MAX_WAITING_ENTRIES = 2 * BATCH_ENTRIES;
 /** Icon checks in flight at once. */
 const ICON_CONCURRENCY = 8;
@@ -80,6 +89,8 @@ export async function refreshFeeds(
 
   const waiting: FeedWork[] = [];
   let waitingEntries = 0;
+  /** When the oldest of `waiting` was fetched. */
+  let waitingSince = 0;
   const icons: { feedId: number; update: FeedUpdate }[] = [];
   // Only what an icon check needs: a queued FeedWork would keep its entries (the feed's whole
   // content) alive until the check, and icon checks are slower than storing.
@@ -137,12 +148,28 @@ export async function refreshFeeds(
     }
   }
 
+  /** Resolves when a fetched feed arrives or fetching ends, or after `ms` when given. */
+  async function nextArrival(ms?: number) {
+    let timer: NodeJS.Timeout | undefined;
+    await new Promise<void>((resolve) => {
+      writerWait.resume = resolve;
+      if (ms !== undefined) timer = setTimeout(resolve, ms);
+    });
+    clearTimeout(timer);
+    writerWait.resume = null;
+  }
+
   async function writer() {
     for (;;) {
       if (waiting.length === 0) {
         if (!fetching) return;
-        await new Promise<void>((resolve) => (writerWait.resume = resolve));
-        writerWait.resume = null;
+        await nextArrival();
+        continue;
+      }
+      const full = waiting.length >= BATCH_FEEDS || waitingEntries >= BATCH_ENTRIES;
+      const waited = Date.now() - waitingSince;
+      if (fetching && !full && waited < FLUSH_DELAY_MS) {
+        await nextArrival(FLUSH_DELAY_MS - waited);
         continue;
       }
       const batch: FeedWork[] = [];
@@ -153,6 +180,7 @@ export async function refreshFeeds(
         entries += work.entries.length;
         waitingEntries -= work.entries.length;
       }
+      waitingSince = Date.now();
       for (const resume of pausedFetchers.splice(0)) resume();
       await store(batch);
       await writeIcons();
@@ -171,6 +199,7 @@ export async function refreshFeeds(
       try {
         const work = await fetchFeedWork(workDeps, feed);
         if ('feed' in work) {
+          if (waiting.length === 0) waitingSince = Date.now();
           waiting.push(work);
           waitingEntries += work.entries.length;
           writerWait.resume?.();

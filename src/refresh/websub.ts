@@ -11,6 +11,7 @@ import { hostToIpLiteral, isBlockedAddress } from '../reader/fetch/is-blocked-ad
 import { parseFeedBytes } from '../reader/parse/parse-feed.ts';
 import { entriesFromParsed } from '../reader/process/entries-from-parsed.ts';
 import { ingestEntries } from '../storage/entries.ts';
+import { hasContentRules } from './full-content.ts';
 import { feedById, updateFeed } from '../storage/feeds.ts';
 import type { Feed, Schema } from '../storage/schema.ts';
 
@@ -142,6 +143,12 @@ export async function receivePush(
     return { status: 202, inserted: 0 };
   }
   const now = deps.now();
+  if (hasContentRules(feed)) {
+    // Full content or a remove selector (src/refresh/full-content.ts) needs the refresh's path,
+    // with the fetcher: the push makes the feed due now instead of being stored as it came.
+    await updateFeed(deps.db, feed.id, { websub_last_push_at: now, next_check_at: now });
+    return { status: 200, inserted: 0 };
+  }
   try {
     const parsed = parseFeedBytes(input.body, { url: feed.url, contentType: input.contentType });
     const entries = entriesFromParsed(parsed, { feedUrl: feed.url, now });

@@ -55,7 +55,7 @@ export function entryMatchesSearch(
   node: SearchNode,
   entry: SearchableEntry,
   nowMs: number,
-  document: SearchDocument = searchDocumentOf(entry),
+  document?: SearchDocument,
 ): boolean {
   const matches = (n: SearchNode): boolean => {
     switch (n.kind) {
@@ -66,6 +66,8 @@ export function entryMatchesSearch(
       case 'not':
         return !matches(n.child);
       case 'text':
+        // Built on first use: a search of regexes and ids never tokenizes the entry.
+        document ??= searchDocumentOf(entry);
         return textMatches(n.field, n.value, document);
       case 'regex':
         return regexMatches(n.field, new RegExp(n.pattern, n.flags), entry);

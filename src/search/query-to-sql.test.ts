@@ -10,7 +10,7 @@ import { testDatabaseKinds } from '../storage/test-databases.ts';
 import type { Dialect } from '../storage/database.ts';
 import { entryMatchesSearch, resolveSearchNode } from './evaluate-query.ts';
 import { parseSearchQuery } from './parse-query.ts';
-import { searchCondition, searchNeedsProcessCheck } from './query-to-sql.ts';
+import { fullTextDriver, searchCondition, searchNeedsProcessCheck } from './query-to-sql.ts';
 import type { SearchableEntry } from './search-document.ts';
 import {
   FIXTURE_ENTRIES,
@@ -137,7 +137,7 @@ async function sqlTitles(
     db,
   );
   let ids = rows.map((r) => Number(r.id));
-  if (searchNeedsProcessCheck(node)) {
+  if (searchNeedsProcessCheck(node, dialect)) {
     const byId = new Map(entries.map((e) => [e.id, e]));
     ids = ids.filter((id) => entryMatchesSearch(node, byId.get(id)!, FIXTURE_NOW));
   }
@@ -158,7 +158,12 @@ for (const kind of testDatabaseKinds()) {
       try {
         const entries = await storeFixtures(database.db);
         let nonEmpty = 0;
-        for (const query of FIXTURE_QUERIES) {
+        const withDates = [
+          'hello date:2014-02',
+          'intitle:hello date:2014/2015',
+          '(words !date:2014-03/P1W) date:2014',
+        ];
+        for (const query of [...FIXTURE_QUERIES, ...withDates]) {
           const expected = processTitles(query, entries);
           if (expected.length) nonEmpty++;
           assert.deepEqual(await sqlTitles(database.db, database.dialect, query, entries), expected, query);
@@ -169,6 +174,39 @@ for (const kind of testDatabaseKinds()) {
       }
     },
   );
+
+  if (kind.name === 'sqlite')
+    test('sqlite: reading the full-text index first selects the same entries', async () => {
+      const database = await kind.open();
+      try {
+        const entries = await storeFixtures(database.db);
+        let driven = 0;
+        const withDates = ['hello date:2014-02', 'intitle:hello date:2014/2015', 'words date:2014-03/P1W'];
+        for (const query of [...FIXTURE_QUERIES, ...withDates]) {
+          const node = resolveSearchNode(parseSearchQuery(query)!, fixtureContext);
+          const driver = fullTextDriver(node, FIXTURE_NOW);
+          if (!driver) continue;
+          driven++;
+          const rest = driver.rest
+            ? searchCondition(driver.rest, { dialect: 'sqlite', userId: USER, nowMs: FIXTURE_NOW })
+            : sql`1 = 1`;
+          const { rows } = await sql<{ id: number }>`select e.id from entries_fts x cross join entries e
+            where x.entries_fts match ${driver.match} and e.id = x.rowid and ${rest}
+              and x.rowid >= ${driver.from ?? 0} and x.rowid < ${driver.to ?? Number.MAX_SAFE_INTEGER}
+            order by x.rowid desc`.execute(database.db);
+          let ids = rows.map((r) => Number(r.id));
+          if (searchNeedsProcessCheck(node, 'sqlite')) {
+            const byId = new Map(entries.map((e) => [e.id, e]));
+            ids = ids.filter((id) => entryMatchesSearch(node, byId.get(id)!, FIXTURE_NOW));
+          }
+          const titles = ids.map((id) => entries.find((e) => e.id === id)!.title).reverse();
+          assert.deepEqual(titles, await sqlTitles(database.db, 'sqlite', query, entries), query);
+        }
+        assert.ok(driven > 20, 'most fixture searches have words to drive from');
+      } finally {
+        await database.dispose();
+      }
+    });
 
   test(`${kind.name}: the index follows updates and purges`, { skip: kind.skip }, async () => {
     const database = await kind.open();

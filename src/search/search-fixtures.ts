@@ -138,6 +138,8 @@ export const FIXTURE_ENTRIES: SearchableEntry[] = [
     language: 'en',
     url: 'https://blog.example.com/run',
   }),
+  // Characters outside the BMP: a JavaScript regex sees each as two code units.
+  entry(y2014(7, 1, 14), { feedId: 2, title: 'Emoji 😀 day', content: '<p>Smile 😀 here</p>' }),
   entry(y2014(7, 2), {
     feedId: 2,
     title: 'A (bracketed) title',
@@ -285,6 +287,13 @@ export const FIXTURE_QUERIES: string[] = [
   'intext:/^\\s*$/',
   '/Hello <span>world<\\/span>/',
   '!/hello/i f:1',
+  '/Emoji .. day/',
+  '/Emoji . day/',
+  '!/l.t/ f:2',
+  'intitle:/\\bdogs?\\b/i',
+  '/D[^x]G/i',
+  'intext:/^<p>[A-Z]\\w+ \\S/m',
+  '/(?<=Lo)l|\\bcr[èe]me/i',
   'développeurs',
   'développeur',
   'developpeur',

@@ -3,15 +3,23 @@
 // foreign key (PostgreSQL). Both hold the pre-normalised tokens of search-document.ts, so
 // stemming and CJK segmentation are the same on both databases:
 // - SQLite: FTS5 table entries_fts(title, body, author, url, tags), rowid = entry id;
-// - PostgreSQL: entry_search(entry_id, tsv, author, url, tags), tsv built here with exact
-//   positions (title weight A, body weight B, one position apart so phrases never straddle).
+// - PostgreSQL: entry_search(entry_id, tsv, author, url, tags), tsv built with exact positions
+//   (title weight A, body weight B, one position apart so phrases never straddle).
+// The values of a row are computed in search-index-values.ts (pure, also run by the refresh's
+// worker threads); this file writes them.
 import { CompiledQuery, PostgresAdapter, type Kysely, type Transaction } from 'kysely';
 import type { Schema } from '../storage/schema.ts';
-import { searchDocumentOf, type SearchDocument } from './search-document.ts';
+import { searchIndexValues } from './search-index-values.ts';
+
+export {
+  authorNamesOfJson,
+  lexemeText,
+  searchIndexValues,
+  stringListOfJson,
+  tsvectorText,
+} from './search-index-values.ts';
 
 const CHUNK = 200;
-/** PostgreSQL's largest tsvector position. */
-const MAX_POSITION = 16383;
 
 interface StoredEntryRow {
   id: number;
@@ -74,97 +82,64 @@ export async function reindexAllEntries(db: Kysely<Schema>): Promise<number> {
 }
 
 async function writeIndexRows(trx: Kysely<Schema>, rows: readonly StoredEntryRow[]): Promise<void> {
+  const postgres = isPostgres(trx);
+  await writeSearchIndexValues(
+    trx,
+    rows.map((row) => ({ id: row.id, values: searchIndexValues(row, postgres) })),
+    true,
+  );
+}
+
+/** Rows of searchIndexValues per INSERT statement (SQLite allows 32,766 parameters). */
+const INDEX_INSERT_ROWS = 500;
+
+/**
+ * Writes index rows computed by searchIndexValues for the entries `id`. `replace`: the entries
+ * may already be indexed (changed entries); new entries skip the delete on SQLite.
+ */
+export async function writeSearchIndexValues(
+  trx: Kysely<Schema>,
+  rows: readonly { id: number; values: readonly string[] }[],
+  replace: boolean,
+): Promise<void> {
   if (rows.length === 0) return;
   const postgres = isPostgres(trx);
-  const ids = rows.map((r) => r.id);
-  const params: unknown[] = [];
-  const tuples: string[] = [];
-  for (const row of rows) {
-    const doc = searchDocumentOf({
-      title: row.title,
-      content: row.content,
-      url: row.url,
-      authors: namesOf(row.authors),
-      tags: stringsOf(row.categories),
-      language: row.language,
-    });
-    const base = params.length;
-    const values = postgres
-      ? [row.id, tsvectorText(doc), doc.authorText, doc.urlText, doc.tagText]
-      : [
-          row.id,
-          doc.titleTokens.join(' '),
-          doc.bodyTokens.join(' '),
-          doc.authorText,
-          doc.urlText,
-          doc.tagText,
-        ];
-    params.push(...values);
-    tuples.push(
-      `(${values.map((_, k) => (postgres ? `$${base + k + 1}${k === 1 ? '::tsvector' : ''}` : '?')).join(', ')})`,
-    );
-  }
-  if (postgres) {
-    await trx.executeQuery(
-      CompiledQuery.raw(
-        `insert into entry_search (entry_id, tsv, author, url, tags) values ${tuples.join(', ')}
+  for (let start = 0; start < rows.length; start += INDEX_INSERT_ROWS) {
+    const part = rows.slice(start, start + INDEX_INSERT_ROWS);
+    const params: unknown[] = [];
+    const tuples: string[] = [];
+    for (const row of part) {
+      const base = params.length;
+      params.push(row.id, ...row.values);
+      tuples.push(
+        `(${params
+          .slice(base)
+          .map((_, k) => (postgres ? `$${base + k + 1}${k === 1 ? '::tsvector' : ''}` : '?'))
+          .join(', ')})`,
+      );
+    }
+    if (postgres) {
+      await trx.executeQuery(
+        CompiledQuery.raw(
+          `insert into entry_search (entry_id, tsv, author, url, tags) values ${tuples.join(', ')}
          on conflict (entry_id) do update set tsv = excluded.tsv, author = excluded.author,
          url = excluded.url, tags = excluded.tags`,
-        params,
-      ),
-    );
-  } else {
-    await trx.executeQuery(
-      CompiledQuery.raw(`delete from entries_fts where rowid in (${ids.map(() => '?').join(', ')})`, ids),
-    );
+          params,
+        ),
+      );
+      continue;
+    }
+    if (replace) {
+      const ids = part.map((r) => r.id);
+      await trx.executeQuery(
+        CompiledQuery.raw(`delete from entries_fts where rowid in (${ids.map(() => '?').join(', ')})`, ids),
+      );
+    }
     await trx.executeQuery(
       CompiledQuery.raw(
         `insert into entries_fts (rowid, title, body, author, url, tags) values ${tuples.join(', ')}`,
         params,
       ),
     );
-  }
-}
-
-/** A tsvector literal: every token at its position, title tokens weighted A, body tokens B. */
-export function tsvectorText(doc: SearchDocument): string {
-  const positions = new Map<string, string[]>();
-  const add = (token: string, position: number, weight: 'A' | 'B') => {
-    const list = positions.get(token) ?? [];
-    if (list.length === 0) positions.set(token, list);
-    if (position <= MAX_POSITION) list.push(`${position}${weight}`);
-    else if (list.length === 0) list.push(`${MAX_POSITION}${weight}`);
-  };
-  doc.titleTokens.forEach((t, i) => add(t, i + 1, 'A'));
-  const bodyStart = doc.titleTokens.length + 2;
-  doc.bodyTokens.forEach((t, i) => add(t, bodyStart + i, 'B'));
-  return [...positions].map(([token, list]) => `${lexemeText(token)}:${list.join(',')}`).join(' ');
-}
-
-/** A quoted tsvector/tsquery lexeme. */
-export function lexemeText(token: string): string {
-  return `'${token.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
-}
-
-function namesOf(json: string): string[] {
-  try {
-    const people = JSON.parse(json) as unknown;
-    if (!Array.isArray(people)) return [];
-    return people
-      .map((p) =>
-        p && typeof p === 'object' && 'name' in p ? String((p as { name: unknown }).name ?? '') : '',
-      )
-      .filter(Boolean);
-  } catch {
-    return [];
-  }
-}
-
-function stringsOf(json: string): string[] {
-  try {
-    const list = JSON.parse(json) as unknown;
-    return Array.isArray(list) ? list.filter((x): x is string => typeof x === 'string') : [];
-  } catch {
-    return [];
   }
 }

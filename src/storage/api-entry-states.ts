@@ -1,8 +1,11 @@
 // Read and starred state of many entries at once (Google Reader edit-tag sends up to 1,000 ids
 // per call): the same rules as setEntryRead/setEntryStarred in entry-states.ts — an exception row
-// only where the state differs from the horizon, unread counts moved in the same transaction —
-// with a constant number of statements per 500 ids instead of one transaction per entry.
+// only where the state differs from the horizon, unread counts moved in the same transaction,
+// only the changed column written, the subscriptions locked on PostgreSQL before their horizons
+// are read — with a constant number of statements per 500 ids instead of one transaction per
+// entry, and the counts moved in one UPDATE per distinct change rather than one per subscription.
 import type { Kysely } from 'kysely';
+import { feedsOfEntries, lockSubscriptions, writeEntryState } from './entry-states.ts';
 import type { Schema } from './schema.ts';
 
 const CHUNK = 500;
@@ -19,7 +22,8 @@ interface Row {
 async function change(
   db: Kysely<Schema>,
   input: { userId: number; entryIds: number[]; now: number },
-  next: (r: Row) => { readOverride: number | null; starred: number; unreadDelta: number } | null,
+  column: 'read_override' | 'starred',
+  next: (r: Row) => { value: number | null; unreadDelta: number } | null,
 ): Promise<number> {
   const ids = [...new Set(input.entryIds)];
   if (!ids.length) return 0;
@@ -27,6 +31,8 @@ async function change(
     const deltas = new Map<number, number>();
     let changed = 0;
     for (let i = 0; i < ids.length; i += CHUNK) {
+      const part = ids.slice(i, i + CHUNK);
+      if (column === 'read_override') await lockSubscriptions(trx, input.userId, feedsOfEntries(part));
       const rows = await trx
         .selectFrom('entries as e')
         .innerJoin('subscriptions as s', (j) =>
@@ -36,51 +42,38 @@ async function change(
           j.onRef('st.entry_id', '=', 'e.id').on('st.user_id', '=', input.userId),
         )
         .select(['e.id', 'e.feed_id', 's.id as sub_id', 's.read_horizon', 'st.read_override', 'st.starred'])
-        .where('e.id', 'in', ids.slice(i, i + CHUNK))
+        .where('e.id', 'in', part)
         .execute();
-      const drop: number[] = [];
-      const upsert: Schema['entry_states'][] = [];
+      // Entries grouped by the value their column takes.
+      const byValue = new Map<number | null, { entryId: number; feedId: number }[]>();
       for (const r of rows as Row[]) {
         const n = next({ ...r, id: Number(r.id), read_horizon: Number(r.read_horizon) });
         if (!n) continue;
         changed++;
         if (n.unreadDelta) deltas.set(r.sub_id, (deltas.get(r.sub_id) ?? 0) + n.unreadDelta);
-        if (n.readOverride === null && n.starred === 0) drop.push(Number(r.id));
-        else
-          upsert.push({
-            user_id: input.userId,
-            entry_id: Number(r.id),
-            feed_id: r.feed_id,
-            read_override: n.readOverride,
-            starred: n.starred,
-            changed_at: input.now,
-          });
+        const list = byValue.get(n.value);
+        const e = { entryId: Number(r.id), feedId: r.feed_id };
+        if (list) list.push(e);
+        else byValue.set(n.value, [e]);
       }
-      if (drop.length)
-        await trx
-          .deleteFrom('entry_states')
-          .where('user_id', '=', input.userId)
-          .where('entry_id', 'in', drop)
-          .execute();
-      if (upsert.length)
-        await trx
-          .insertInto('entry_states')
-          .values(upsert)
-          .onConflict((oc) =>
-            oc.columns(['user_id', 'entry_id']).doUpdateSet((eb) => ({
-              read_override: eb.ref('excluded.read_override'),
-              starred: eb.ref('excluded.starred'),
-              changed_at: eb.ref('excluded.changed_at'),
-            })),
-          )
-          .execute();
+      for (const [value, entries] of byValue)
+        await writeEntryState(trx, { userId: input.userId, entries, column, value, now: input.now });
     }
-    for (const [subId, delta] of deltas)
-      await trx
-        .updateTable('subscriptions')
-        .set((eb) => ({ unread_count: eb('unread_count', '+', delta) }))
-        .where('id', '=', subId)
-        .execute();
+    // One UPDATE per distinct change (ids spread over many feeds mostly move each count by 1).
+    const byDelta = new Map<number, number[]>();
+    for (const [subId, delta] of deltas) {
+      if (!delta) continue;
+      const list = byDelta.get(delta);
+      if (list) list.push(subId);
+      else byDelta.set(delta, [subId]);
+    }
+    for (const [delta, subIds] of byDelta)
+      for (let i = 0; i < subIds.length; i += CHUNK)
+        await trx
+          .updateTable('subscriptions')
+          .set((eb) => ({ unread_count: eb('unread_count', '+', delta) }))
+          .where('id', 'in', subIds.slice(i, i + CHUNK))
+          .execute();
     return changed;
   });
 }
@@ -90,15 +83,11 @@ export async function setEntriesRead(
   db: Kysely<Schema>,
   input: { userId: number; entryIds: number[]; read: boolean; now: number },
 ): Promise<number> {
-  return change(db, input, (r) => {
+  return change(db, input, 'read_override', (r) => {
     const byHorizon = r.id <= r.read_horizon;
     const wasRead = r.read_override !== null ? r.read_override === 1 : byHorizon;
     if (wasRead === input.read) return null;
-    return {
-      readOverride: input.read === byHorizon ? null : input.read ? 1 : 0,
-      starred: r.starred ?? 0,
-      unreadDelta: input.read ? -1 : 1,
-    };
+    return { value: input.read === byHorizon ? null : input.read ? 1 : 0, unreadDelta: input.read ? -1 : 1 };
   });
 }
 
@@ -108,7 +97,7 @@ export async function setEntriesStarred(
   input: { userId: number; entryIds: number[]; starred: boolean; now: number },
 ): Promise<number> {
   const starred = input.starred ? 1 : 0;
-  return change(db, input, (r) =>
-    (r.starred ?? 0) === starred ? null : { readOverride: r.read_override, starred, unreadDelta: 0 },
+  return change(db, input, 'starred', (r) =>
+    (r.starred ?? 0) === starred ? null : { value: starred, unreadDelta: 0 },
   );
 }

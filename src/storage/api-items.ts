@@ -1,7 +1,7 @@
 // Entries as the app APIs (Google Reader, Fever) see them. Every query joins the user's own
 // subscriptions, so a user never reads or changes an entry of a feed they do not subscribe to.
 // Lists are read one page at a time (id-range cursors): callers stream pages, never whole sets.
-import { sql, type ExpressionBuilder, type Kysely, type SelectQueryBuilder } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { ParsedEnclosure, ParsedPerson } from '../model/parsed-feed.ts';
 import type { Schema } from './schema.ts';
 
@@ -76,150 +76,114 @@ export interface ApiItem {
   starred: boolean;
 }
 
-type Tables = Schema & {
-  e: Schema['entries'];
-  s: Schema['subscriptions'];
-  st: Schema['entry_states'];
+// The list queries are written as SQL text (kysely's `sql` template) rather than with the query
+// builder: building and compiling the five-table select with the builder took ~0.15 ms, a tenth
+// of a whole stream/contents n=100 request. The SQL is the same on SQLite and PostgreSQL.
+
+/** Entries of the user's visible subscriptions, with the user's state row when there is one. */
+function fromVisible(userId: number): RawBuilder<unknown> {
+  return sql`from entries as e
+    inner join subscriptions as s on s.feed_id = e.feed_id and s.user_id = ${userId} and s.priority >= ${API_MIN_PRIORITY}
+    left join entry_states as st on st.entry_id = e.id and st.user_id = ${userId}`;
+}
+
+// Read and unread are written as CASE, not `override = x or (override is null and …)`: PostgreSQL
+// estimates that OR from the exceptions' statistics, expects almost no row and sorts a whole
+// stream instead of walking its index (see streams.ts).
+const STATE_SQL: Record<ApiStateFilter, RawBuilder<unknown>> = {
+  read: sql`(case when st.read_override is null then e.id <= s.read_horizon else st.read_override = 1 end)`,
+  unread: sql`(case when st.read_override is null then e.id > s.read_horizon else st.read_override = 0 end)`,
+  starred: sql`st.starred = 1`,
 };
 
-const READ_EXPR = sql<number>`case when st.read_override is not null then st.read_override when e.id <= s.read_horizon then 1 else 0 end`;
+/** The complement of STATE_SQL, written out: NOT over a left-joined NULL would drop rows. */
+const NOT_STATE_SQL: Record<ApiStateFilter, RawBuilder<unknown>> = {
+  read: STATE_SQL.unread,
+  unread: STATE_SQL.read,
+  starred: sql`(st.starred is null or st.starred = 0)`,
+};
 
-function baseQuery(db: Kysely<Schema>, userId: number) {
-  return db
-    .selectFrom('entries as e')
-    .innerJoin('subscriptions as s', (j) =>
-      j
-        .onRef('s.feed_id', '=', 'e.feed_id')
-        .on('s.user_id', '=', userId)
-        .on('s.priority', '>=', API_MIN_PRIORITY),
-    )
-    .leftJoin('entry_states as st', (j) => j.onRef('st.entry_id', '=', 'e.id').on('st.user_id', '=', userId));
-}
-
-type Eb = ExpressionBuilder<Tables & Record<string, never>, 'e' | 's' | 'st'>;
-
-function stateCondition(eb: Eb, state: ApiStateFilter) {
-  switch (state) {
-    case 'read':
-      return eb.or([
-        eb('st.read_override', '=', 1),
-        eb.and([eb('st.read_override', 'is', null), eb('e.id', '<=', eb.ref('s.read_horizon'))]),
-      ]);
-    case 'unread':
-      return eb.or([
-        eb('st.read_override', '=', 0),
-        eb.and([eb('st.read_override', 'is', null), eb('e.id', '>', eb.ref('s.read_horizon'))]),
-      ]);
-    case 'starred':
-      return eb('st.starred', '=', 1);
-  }
-}
-
-/** The complement of stateCondition, written out: NOT over a left-joined NULL would drop rows. */
-function notStateCondition(eb: Eb, state: ApiStateFilter) {
-  switch (state) {
-    case 'read':
-      return stateCondition(eb, 'unread');
-    case 'unread':
-      return stateCondition(eb, 'read');
-    case 'starred':
-      return eb.or([eb('st.starred', 'is', null), eb('st.starred', '=', 0)]);
-  }
-}
-
-function applyQuery<O>(
-  query: SelectQueryBuilder<Tables & Record<string, never>, 'e' | 's' | 'st', O>,
-  q: ApiItemQuery,
-) {
+/** The WHERE, ORDER BY and LIMIT of a page of a stream. */
+function pageOf(q: ApiItemQuery): RawBuilder<unknown> {
+  const where: RawBuilder<unknown>[] = [];
   const stream = q.stream;
-  let out = query;
   switch (stream.kind) {
     case 'all':
       break;
     case 'starred':
-      out = out.where((eb) => stateCondition(eb, 'starred'));
+      where.push(STATE_SQL.starred);
       break;
     case 'read':
-      out = out.where((eb) => stateCondition(eb, 'read'));
+      where.push(STATE_SQL.read);
       break;
     case 'feed':
-      out = out.where('s.feed_id', '=', stream.feedId);
+      where.push(sql`s.feed_id = ${stream.feedId}`);
       break;
-    case 'label':
-      out = out.where((eb) => {
-        const parts = [];
-        if (stream.categoryIds.length) parts.push(eb('s.category_id', 'in', stream.categoryIds));
-        if (stream.uncategorized) parts.push(eb('s.category_id', 'is', null));
-        if (stream.labelId !== null)
-          parts.push(
-            eb(
-              'e.id',
-              'in',
-              eb
-                .selectFrom('entry_labels')
-                .select('entry_labels.entry_id')
-                .where('entry_labels.label_id', '=', stream.labelId)
-                .where('entry_labels.user_id', '=', q.userId),
-            ),
-          );
-        return parts.length ? eb.or(parts) : eb.val(0).$castTo<boolean>();
-      });
+    case 'label': {
+      const parts: RawBuilder<unknown>[] = [];
+      if (stream.categoryIds.length) parts.push(sql`s.category_id in (${sql.join(stream.categoryIds)})`);
+      if (stream.uncategorized) parts.push(sql`s.category_id is null`);
+      if (stream.labelId !== null)
+        parts.push(
+          sql`e.id in (select entry_labels.entry_id from entry_labels where entry_labels.label_id = ${stream.labelId} and entry_labels.user_id = ${q.userId})`,
+        );
+      where.push(parts.length ? sql`(${sql.join(parts, sql` or `)})` : sql`1 = 0`);
       break;
+    }
   }
   const wantsUnread = (q.include ?? []).includes('unread') || (q.exclude ?? []).includes('read');
   if (wantsUnread && q.unreadBound != null) {
     const bound = q.unreadBound;
-    out = out.where(
-      'e.id',
-      '>',
-      sql<number>`case when s.read_horizon < ${bound} then s.read_horizon else ${bound} end`,
-    );
+    where.push(sql`e.id > case when s.read_horizon < ${bound} then s.read_horizon else ${bound} end`);
   }
-  for (const state of q.include ?? []) out = out.where((eb) => stateCondition(eb, state));
-  for (const state of q.exclude ?? []) out = out.where((eb) => notStateCondition(eb, state));
-  if (q.minId != null) out = out.where('e.id', '>=', q.minId);
-  if (q.belowId != null) out = out.where('e.id', '<', q.belowId);
-  if (q.aboveId != null) out = out.where('e.id', '>', q.aboveId);
-  return out.orderBy('e.id', q.order).limit(q.limit);
+  for (const state of q.include ?? []) where.push(STATE_SQL[state]);
+  for (const state of q.exclude ?? []) where.push(NOT_STATE_SQL[state]);
+  if (q.minId != null) where.push(sql`e.id >= ${q.minId}`);
+  if (q.belowId != null) where.push(sql`e.id < ${q.belowId}`);
+  if (q.aboveId != null) where.push(sql`e.id > ${q.aboveId}`);
+  const filter = where.length ? sql`where ${sql.join(where, sql` and `)}` : sql``;
+  return sql`${filter} order by e.id ${sql.raw(q.order === 'asc' ? 'asc' : 'desc')} limit ${q.limit}`;
 }
 
 /** One page of entry ids of a stream, in the requested order. */
 export async function apiItemIds(db: Kysely<Schema>, q: ApiItemQuery): Promise<number[]> {
-  const base = baseQuery(db, q.userId).select('e.id') as unknown as SelectQueryBuilder<
-    Tables & Record<string, never>,
-    'e' | 's' | 'st',
-    { id: number }
-  >;
-  const rows = await applyQuery(base, q).execute();
+  const { rows } = await sql<{ id: number }>`select e.id ${fromVisible(q.userId)} ${pageOf(q)}`.execute(db);
   return rows.map((r) => Number(r.id));
 }
 
-function fullSelect(db: Kysely<Schema>, userId: number) {
-  return baseQuery(db, userId)
-    .innerJoin('feeds as f', 'f.id', 'e.feed_id')
-    .leftJoin('categories as c', 'c.id', 's.category_id')
-    .select([
-      'e.id',
-      'e.feed_id',
-      'e.url',
-      'e.title',
-      'e.authors',
-      'e.content',
-      'e.published_at',
-      'e.date_at',
-      'e.enclosures',
-      's.title as sub_title',
-      's.category_id',
-      'c.name as category_name',
-      'f.title as feed_title',
-      'f.url as feed_url',
-      'f.site_url',
-      'st.starred',
-      READ_EXPR.as('is_read'),
-    ]);
+const ITEM_COLUMNS = sql.raw(
+  'e.id, e.feed_id, e.url, e.title, e.authors, e.content, e.published_at, e.date_at, e.enclosures, ' +
+    's.title as sub_title, s.category_id, c.name as category_name, f.title as feed_title, ' +
+    'f.url as feed_url, f.site_url, st.starred, ' +
+    'case when st.read_override is not null then st.read_override when e.id <= s.read_horizon then 1 else 0 end as is_read',
+);
+
+/** Whole entries with their feed and folder. */
+function selectItems(userId: number): RawBuilder<unknown> {
+  return sql`select ${ITEM_COLUMNS} ${fromVisible(userId)}
+    inner join feeds as f on f.id = e.feed_id
+    left join categories as c on c.id = s.category_id`;
 }
 
-type FullRow = Awaited<ReturnType<ReturnType<typeof fullSelect>['execute']>>[number];
+interface FullRow {
+  id: number | string;
+  feed_id: number;
+  url: string | null;
+  title: string;
+  authors: string;
+  content: string;
+  published_at: number | string | null;
+  date_at: number | string;
+  enclosures: string;
+  sub_title: string | null;
+  category_id: number | null;
+  category_name: string | null;
+  feed_title: string | null;
+  feed_url: string;
+  site_url: string | null;
+  starred: number | null;
+  is_read: number | string;
+}
 
 function parseJson<T>(text: string, fallback: T): T {
   try {
@@ -252,12 +216,7 @@ function itemOf(r: FullRow): ApiItem {
 
 /** One page of whole entries of a stream, in the requested order. */
 export async function apiItems(db: Kysely<Schema>, q: ApiItemQuery): Promise<ApiItem[]> {
-  const base = fullSelect(db, q.userId) as unknown as SelectQueryBuilder<
-    Tables & Record<string, never>,
-    'e' | 's' | 'st',
-    FullRow
-  >;
-  const rows = await applyQuery(base, q).execute();
+  const { rows } = await sql<FullRow>`${selectItems(q.userId)} ${pageOf(q)}`.execute(db);
   return rows.map(itemOf);
 }
 
@@ -267,10 +226,10 @@ export async function apiItemsByIds(
   input: { userId: number; ids: number[]; order: 'asc' | 'desc' },
 ): Promise<ApiItem[]> {
   if (!input.ids.length) return [];
-  const rows = await fullSelect(db, input.userId)
-    .where('e.id', 'in', [...new Set(input.ids)])
-    .orderBy('e.id', input.order)
-    .execute();
+  const ids = [...new Set(input.ids)];
+  const order = sql.raw(input.order === 'asc' ? 'asc' : 'desc');
+  const { rows } = await sql<FullRow>`${selectItems(input.userId)}
+    where e.id in (${sql.join(ids)}) order by e.id ${order}`.execute(db);
   return rows.map(itemOf);
 }
 
@@ -370,6 +329,24 @@ export async function apiSubscriptions(db: Kysely<Schema>, userId: number): Prom
     lastCheckedAt: r.last_checked_at === null ? null : Number(r.last_checked_at),
     priority: r.priority,
   }));
+}
+
+/**
+ * Feed, category and priority of each subscription apps see: what "mark all as read" needs,
+ * without apiSubscriptions' titles and newest ids (a third of a 1,000-feed mark-all's time).
+ */
+export async function apiSubscriptionScopes(
+  db: Kysely<Schema>,
+  userId: number,
+): Promise<{ feedId: number; categoryId: number | null; priority: number }[]> {
+  const rows = await db
+    .selectFrom('subscriptions')
+    .select(['feed_id', 'category_id', 'priority'])
+    .where('user_id', '=', userId)
+    .where('priority', '>=', API_MIN_PRIORITY)
+    .orderBy('feed_id')
+    .execute();
+  return rows.map((r) => ({ feedId: r.feed_id, categoryId: r.category_id, priority: r.priority }));
 }
 
 /** Icons of the user's feeds that have one (Fever `favicons`). */

@@ -74,7 +74,7 @@ export async function deleteCategory(db: Kysely<Schema>, userId: number, id: num
   await db.transaction().execute(async (trx) => {
     await trx
       .updateTable('subscriptions')
-      .set({ category_id: null })
+      .set({ category_id: null, opml_managed: 0 })
       .where('user_id', '=', userId)
       .where('category_id', '=', id)
       .execute();

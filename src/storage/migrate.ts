@@ -8,6 +8,12 @@ import { migration004ApiPasswords } from './migrations/004-api-passwords.ts';
 import { migration005Accounts } from './migrations/005-accounts.ts';
 import { migration006Reading } from './migrations/006-reading.ts';
 import { migration007Search } from './migrations/007-search.ts';
+import { migration008UserQueries } from './migrations/008-user-queries.ts';
+import { migration011ImportExtras } from './migrations/011-import-extras.ts';
+import { migration012DynamicOpml } from './migrations/012-dynamic-opml.ts';
+import { migration009FilterActions } from './migrations/009-filter-actions.ts';
+import { migration010SearchIndexStatistics } from './migrations/010-search-index-statistics.ts';
+import { migration013FullContent } from './migrations/013-full-content.ts';
 
 export function migrationsFor(dialect: Dialect): Record<string, Migration> {
   return {
@@ -18,6 +24,12 @@ export function migrationsFor(dialect: Dialect): Record<string, Migration> {
     '005-accounts': migration005Accounts,
     '006-reading': migration006Reading,
     '007-search': migration007Search(dialect),
+    '008-user-queries': migration008UserQueries(dialect),
+    '011-import-extras': migration011ImportExtras,
+    '009-filter-actions': migration009FilterActions(dialect),
+    '010-search-index-statistics': migration010SearchIndexStatistics(dialect),
+    '012-dynamic-opml': migration012DynamicOpml,
+    '013-full-content': migration013FullContent,
   };
 }
 
@@ -30,6 +42,9 @@ export async function migrateToLatest<T>(db: Kysely<T>, dialect: Dialect, schema
   const migrator = new Migrator({
     db,
     provider: { getMigrations: async () => migrationsFor(dialect) },
+    // Migrations are numbered as features land, not always in order (009 and 010 after 011):
+    // each is independent, so one missing from an existing database is run whatever its number.
+    allowUnorderedMigrations: true,
     ...(schema ? { migrationTableSchema: schema } : {}),
   });
   const { error, results } = await migrator.migrateToLatest();

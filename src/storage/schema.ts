@@ -50,6 +50,21 @@ export interface CategoriesTable {
   user_id: number;
   name: string;
   position: number;
+  /** JSON object: attributes of the imported OPML folder Veille does not use (migration 011). */
+  import_extras: Generated<string | null>;
+  /** Dynamic OPML category (migration 012): the remote OPML whose feeds it follows; null for a plain one. */
+  opml_url: Generated<string | null>;
+  /** When the OPML is next due for a check (ms); null when there is no OPML. */
+  opml_next_check_at: Generated<number | null>;
+  /** A process checking the OPML holds it until then (ms). */
+  opml_lease_until: Generated<number | null>;
+  opml_checked_at: Generated<number | null>;
+  /** Why the last check failed ("fetch: …", "opml: …"); null when it succeeded. */
+  opml_error: Generated<string | null>;
+  /** JSON: what the last successful check did (see src/storage/dynamic-categories.ts). */
+  opml_result: Generated<string | null>;
+  opml_etag: Generated<string | null>;
+  opml_last_modified: Generated<string | null>;
 }
 
 export interface FeedsTable {
@@ -95,6 +110,8 @@ export interface FeedsTable {
   websub_secret: string | null;
   websub_lease_until: number | null;
   websub_last_push_at: number | null;
+  /** How the last full-content retrieval went: JSON FullContentLog (migration 013). */
+  full_content_log: Generated<string | null>;
 }
 
 export interface SubscriptionsTable {
@@ -112,6 +129,10 @@ export interface SubscriptionsTable {
   created_at: number;
   /** 1: muted (FreshRSS's disabled feeds): shown greyed, left out of the main stream (migration 006). */
   muted: Generated<number>;
+  /** JSON object: attributes of the imported OPML outline Veille does not use (frss:*…), migration 011. */
+  import_extras: Generated<string | null>;
+  /** 1: subscribed by its category's OPML; 2: left that OPML, kept muted for its saved articles (migration 012). */
+  opml_managed: Generated<number>;
 }
 
 export interface EntriesTable {
@@ -187,6 +208,38 @@ export interface RetentionPoliciesTable {
   keep_unread: number | null;
 }
 
+/** A list of searches bound to an action at a scope (migration 009, src/storage/filter-actions.ts). */
+export interface FilterActionsTable {
+  id: Generated<number>;
+  user_id: number;
+  /** 'user' (all of the user's feeds), 'category' or 'feed'. */
+  scope: 'user' | 'category' | 'feed';
+  /** The category or feed id; null for 'user'. */
+  scope_id: number | null;
+  action: 'read' | 'star' | 'label';
+  label_id: number | null;
+  /** One search per line. */
+  searches: string;
+  position: number;
+  updated_at: number;
+}
+
+/** A saved search (migration 008); stream/state/sort as in URLs, null state/sort: the user's defaults. */
+export interface UserQueriesTable {
+  id: Generated<number>;
+  user_id: number;
+  position: number;
+  name: string;
+  stream: string;
+  search: Generated<string>;
+  state: string | null;
+  sort: string | null;
+  sort_order: string | null;
+  /** Secret of the read-only shared URL /shared/query/:token; null: not shared. */
+  share_token: string | null;
+  created_at: number;
+}
+
 export interface EntryIdClockTable {
   id: number;
   last_id: number;
@@ -207,6 +260,8 @@ export interface Schema {
   entry_id_clock: EntryIdClockTable;
   retention_policies: RetentionPoliciesTable;
   instance_settings: InstanceSettingsTable;
+  filter_actions: FilterActionsTable;
+  user_queries: UserQueriesTable;
 }
 
 export type User = Selectable<UsersTable>;

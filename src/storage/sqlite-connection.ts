@@ -5,6 +5,7 @@
 // of prepared statements: Kysely prepares every statement it runs, and preparing costs as much as
 // running for the small statements of a refresh (3.4 s of a 1000-feed first refresh).
 import type { SqliteDatabase, SqliteStatement } from 'kysely';
+import { sqliteRegexp } from '../search/regex-sql.ts';
 
 interface NodeSqliteStatement {
   all(...params: unknown[]): unknown[];
@@ -16,17 +17,23 @@ interface NodeSqliteStatement {
 interface NodeSqliteDatabase {
   exec(sql: string): void;
   prepare(sql: string): NodeSqliteStatement;
+  function(name: string, options: { deterministic: boolean }, fn: (...args: unknown[]) => unknown): void;
   close(): void;
 }
 
+/** The functions every connection has: veille_regexp for search regexes (src/search/regex-sql.ts). */
+const FUNCTION_NAME = 'veille_regexp';
+
 // cache_size: 16 MB of pages (the default, 2 MB, spills index pages of a large ingest to disk).
 // temp_store: sorts and temporary b-trees in memory. wal_autocheckpoint: a checkpoint (which
-// syncs the database file) every 16 MB of WAL rather than every 4 MB.
+// syncs the database file) every 16 MB of WAL rather than every 4 MB. busy_timeout 0: waiting
+// for another process's lock is done by sqlite-dialect.ts, on the event loop, not asleep in
+// SQLite (which would stop the whole process).
 const PRAGMAS = [
   'journal_mode = WAL',
   'synchronous = NORMAL',
   'foreign_keys = ON',
-  'busy_timeout = 10000',
+  'busy_timeout = 0',
   'cache_size = -16000',
   'temp_store = MEMORY',
   'wal_autocheckpoint = 4000',
@@ -47,11 +54,13 @@ export async function openSqliteConnection(file: string): Promise<SqliteDatabase
     };
     const db = new DatabaseSync(file);
     for (const pragma of PRAGMAS) db.exec(`PRAGMA ${pragma}`);
+    db.function(FUNCTION_NAME, { deterministic: true }, sqliteRegexp);
     return cachingStatements(nodeSqliteAdapter(db), () => false);
   }
   const { default: BetterSqlite } = await import('better-sqlite3');
   const db = new BetterSqlite(file);
   for (const pragma of PRAGMAS) db.pragma(pragma);
+  db.function(FUNCTION_NAME, { deterministic: true }, sqliteRegexp);
   return cachingStatements(db, (stmt) => (stmt as unknown as { busy?: boolean }).busy === true);
 }
 

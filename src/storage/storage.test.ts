@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { NewEntry } from '../model/new-entry.ts';
+import { testNewEntry } from './test-entries.ts';
 import { createUser } from './users.ts';
 import { findOrCreateFeed } from './feeds.ts';
 import { subscribe, subscriptionsForUser } from './subscriptions.ts';
@@ -10,24 +11,7 @@ import { markStreamRead, setEntryRead, setEntryStarred, undoLastMarkRead } from 
 import { testDatabaseKinds } from './test-databases.ts';
 
 function entry(key: string, extra: Partial<NewEntry> = {}): NewEntry {
-  return {
-    guidKey: key,
-    guid: key,
-    url: `https://example.org/${key}`,
-    title: `Title ${key}`,
-    authors: [],
-    content: `<p>${key}</p>`,
-    summary: key,
-    publishedAt: null,
-    updatedAt: null,
-    dateAt: 1_700_000_000_000,
-    contentHash: `h-${key}`,
-    language: 'fr',
-    enclosures: [],
-    categories: [],
-    thumbnail: null,
-    ...extra,
-  };
+  return testNewEntry(key, { dateAt: 1_700_000_000_000, language: 'fr', ...extra });
 }
 
 const NOW = Date.UTC(2026, 10, 21, 12, 0, 0);

@@ -22,6 +22,7 @@ const API_PREFIXES = [
   '/api/fever.php',
   '/fever',
   '/websub',
+  '/api/v1',
 ];
 
 /** A GET over a real socket bound to `localAddress`. */
@@ -203,6 +204,8 @@ describe('CSRF: every state-changing route', () => {
       [`/api/fever.php?api&mark=item&as=saved&id=${alice.entryIds[2]}`, {}],
       [`/api/fever.php?api&mark=feed&as=read&id=${alice.feedId}`, {}],
       [`/websub/${alice.feedId}/not-the-token`, {}],
+      ['/api/v1/categories', { title: 'via-cookie' }],
+      [`/api/v1/feeds/${alice.feedId}/mark-all-as-read`, {}],
     ];
     for (const [path, fields] of attempts) {
       // With the session cookie and even the right CSRF token: still not authenticated.

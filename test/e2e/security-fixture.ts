@@ -186,3 +186,29 @@ export async function userSnapshot(t: TestApp, userId: number): Promise<string> 
   ]);
   return JSON.stringify({ subs, cats, labels, entryLabels, states, user });
 }
+
+/** A loopback server answering documents written by hand (a feed with hostile channel fields). */
+export interface DocumentServer {
+  /** http://127.0.0.1:PORT */
+  origin: string;
+  close(): Promise<void>;
+}
+
+export async function startDocumentServer(
+  documents: Record<string, { type: string; body: string }>,
+): Promise<DocumentServer> {
+  const server: Server = createServer((req, res) => {
+    const doc = documents[new URL(req.url ?? '/', 'http://x').pathname];
+    if (!doc) return res.writeHead(404, { 'content-type': 'text/plain' }).end('no');
+    res.writeHead(200, { 'content-type': doc.type }).end(doc.body);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

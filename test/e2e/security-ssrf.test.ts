@@ -1,5 +1,6 @@
 // SSRF: every path that fetches — adding a feed (web UI and Google Reader quickadd), refresh,
-// favicon, WebSub hub subscription, the image proxy — refuses loopback, private, link-local and
+// favicon, WebSub hub subscription, full content (refresh and on demand), the image proxy, an OPML URL (dynamic category, import from an
+// address) — refuses loopback, private, link-local and
 // IPv6 literal forms, decimal/octal/hex spellings, a name resolving to loopback (`localhost`) and a
 // redirect from an allowed server to a blocked address. The only allowed network is 127.0.0.3/32
 // (the "public" test server); the "internal" servers on 127.0.0.1 and 127.0.0.2 count every
@@ -287,6 +288,58 @@ describe('SSRF: every path that fetches refuses internal addresses', () => {
     assert.deepEqual(internalHits, []);
   });
 
+  test('full content: article pages inside, at refresh and on demand', async () => {
+    const db = t.deps.database.db;
+    // A second "public" server (127.0.0.3 is the allowed network) whose feed links inside.
+    const links = blockedUrls();
+    const feedServer = createServer((_req, res) => {
+      const items = links
+        .map(
+          (link, i) =>
+            `<item><guid>fc${i}</guid><title>T${i}</title><link>${link.replaceAll('&', '&amp;')}</link><description>own ${i}</description></item>`,
+        )
+        .join('');
+      res
+        .writeHead(200, { 'content-type': 'application/rss+xml' })
+        .end(
+          `<rss version="2.0"><channel><title>FC</title><link>${publicBase}/</link>${items}</channel></rss>`,
+        );
+    });
+    servers.push(feedServer);
+    const feedBase = `http://127.0.0.3:${await listen(feedServer, '127.0.0.3')}`;
+    const feed = await findOrCreateFeed(db, {
+      url: `${feedBase}/fc.xml`,
+      options: { fullContent: true },
+      userId,
+      title: 'fc',
+      now: Date.now(),
+    });
+    await subscribe(db, { userId, feedId: feed.id, categoryId: null, now: Date.now() });
+    await t.deps.refreshFeedIds([feed.id]);
+    const stored = await feedById(db, feed.id);
+    assert.equal(stored?.last_status, 'new', 'the feed itself is stored');
+    const log = JSON.parse(stored!.full_content_log!) as { fetched: number; failed: number; error: string };
+    assert.equal(log.fetched, 0);
+    assert.equal(log.failed, links.length);
+    assert.match(log.error, /fetch: .*(private|loopback|not allowed|blocked|VEILLE_FETCH_ALLOW_NETWORKS)/i);
+    const entries = await db
+      .selectFrom('entries')
+      .select(['id', 'content'])
+      .where('feed_id', '=', feed.id)
+      .execute();
+    assert.equal(entries.length, links.length);
+    for (const e of entries) assert.match(e.content, /own \d+/, 'the feed content is kept');
+    for (const e of entries) {
+      const r = await client.post(
+        `/entries/${e.id}/full-content`,
+        {},
+        { headers: { accept: 'application/json' } },
+      );
+      assert.match(JSON.parse(r.text).error, /fetch: /, `entry ${e.id}`);
+    }
+    assert.deepEqual(internalHits, []);
+  });
+
   test('image proxy: signed URLs inside are refused; type, size and signature are checked', async () => {
     const secret = await instanceSecret(t.deps.database.db);
     const proxied = (url: string, signature = imageProxySignature(secret, url)) =>
@@ -301,6 +354,23 @@ describe('SSRF: every path that fetches refuses internal addresses', () => {
     assert.equal((await proxied(`${publicBase}/img.png`, 'forged')).res.status, 403, 'a forged signature');
     assert.equal((await proxied(`${publicBase}/page.txt`)).res.status, 415, 'not an image');
     assert.equal((await proxied(`${publicBase}/big.png`)).res.status, 502, 'over the size limit');
+    assert.deepEqual(internalHits, []);
+  });
+
+  test('OPML URL: a dynamic category and "import from an address"', async () => {
+    const before = await subscriptionCount();
+    for (const [i, url] of blockedUrls().entries()) {
+      const created = await client.post('/categories', { name: `Dynamic ${i}`, opml_url: url });
+      assert.match(
+        created.text,
+        /The OPML could not be read: fetch: .*(private|loopback|not allowed|blocked|VEILLE_FETCH_ALLOW_NETWORKS)/i,
+        url,
+      );
+      const imported = await client.post('/subscriptions/import-url', { url });
+      assert.equal(imported.res.status, 400, url);
+      assert.match(imported.text, /The file could not be fetched: fetch: /, url);
+    }
+    assert.equal(await subscriptionCount(), before);
     assert.deepEqual(internalHits, []);
   });
 });

@@ -6,7 +6,14 @@ import { existsSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
-import { CHROMIUM_PATH, startHarness, type FeedDocument, type Harness, type PageProblem } from './harness.ts';
+import {
+  CHROMIUM_PATH,
+  startHarness,
+  watchProblems,
+  type FeedDocument,
+  type Harness,
+  type PageProblem,
+} from './harness.ts';
 
 const USERNAME = 'admin';
 const PASSWORD = 'correct horse battery staple';
@@ -139,11 +146,11 @@ async function text(locator: Locator): Promise<string> {
 }
 
 function entryRow(page: Page, title: string): Locator {
-  return page.locator('details.entry', { has: page.locator('summary .title', { hasText: title }) });
+  return page.locator('.entry.flux', { has: page.locator('summary .title', { hasText: title }) });
 }
 
 async function rowTitles(page: Page): Promise<string[]> {
-  return (await page.locator('#stream details.entry summary .title').allTextContents()).map((t) => t.trim());
+  return (await page.locator('#stream .entry.flux summary .title').allTextContents()).map((t) => t.trim());
 }
 
 async function isUnread(row: Locator): Promise<boolean> {
@@ -289,7 +296,7 @@ test(
     assert.equal(await text(row.locator('summary .feed-name')), 'Daily Planet');
     assert.equal(await text(row.locator('summary time.date')), 'November 18, 2025 at 14:02');
     assert.ok(await isUnread(row));
-    assert.equal(await page.locator('#stream details.entry.not_read').count(), 3);
+    assert.equal(await page.locator('#stream .entry.flux.not_read').count(), 3);
     // One line: the row is a single summary line, the article is hidden until opened.
     assert.equal(await row.locator('article.flux_content').isVisible(), false);
     assertNoProblems(problems);
@@ -324,9 +331,9 @@ test('opening an article expands it in place and marks it read', { skip }, async
 
   // One open article at a time.
   await entryRow(page, 'Harbour reopens').locator('summary .title').click();
-  await page.locator(`#entry-${id}:not([open])`).waitFor({ state: 'attached' });
+  await page.locator(`#entry-${id} > details.fold:not([open])`).waitFor({ state: 'attached' });
   await entryRow(page, 'Harbour reopens').locator('summary .title').click(); // close it again
-  await page.locator('details.entry[open]').waitFor({ state: 'detached' });
+  await page.locator('.entry.flux > details.fold[open]').waitFor({ state: 'detached' });
 
   // Still read after a reload: gone from the unread view, shown read in "all".
   await page.reload();
@@ -350,7 +357,7 @@ test('starring a row shows ★ and lists it in Favourites', { skip }, async () =
     await row.getAttribute('data-id'),
   );
   assert.equal(
-    await row.evaluate((el) => (el as HTMLDetailsElement).open),
+    await row.locator(':scope > details.fold').evaluate((el) => (el as HTMLDetailsElement).open),
     false,
     'the star does not open the row',
   );
@@ -368,6 +375,38 @@ test('starring a row shows ★ and lists it in Favourites', { skip }, async () =
     await text(entryRow(page, 'City council votes the budget').locator('button.toggle-star')),
     '★',
   );
+  assertNoProblems(problems);
+  await context.close();
+});
+
+test('without JavaScript: a row opens on click, its toggles post their forms', { skip }, async () => {
+  assert.ok(session, 'an earlier test logged in');
+  const context = await h.browser.newContext({
+    baseURL: h.veille.baseUrl,
+    locale: 'en-US',
+    timezoneId: 'UTC',
+    storageState: session,
+    javaScriptEnabled: false,
+  });
+  context.setDefaultTimeout(5_000);
+  const problems = watchProblems(context);
+  const page = await context.newPage();
+  await page.goto('/?s=main');
+  const row = entryRow(page, 'City council votes the budget');
+  // The toggles sit beside the row's <summary>, never inside it (no nested interactive controls).
+  assert.equal(await row.locator('summary :is(button, a, input, select, textarea, summary)').count(), 0);
+  await row.locator('summary .title').click();
+  await row.locator('article.flux_content').waitFor({ state: 'visible' });
+  // The favourite toggle posts its form and comes back to the stream, the row closed.
+  const star = row.locator('button.toggle-star');
+  assert.equal(await text(star), '★');
+  await star.click();
+  await page.waitForURL((u) => u.pathname === '/' && u.searchParams.get('s') === 'main');
+  assert.equal(await text(star), '☆');
+  assert.equal(await row.locator('article.flux_content').isVisible(), false);
+  await star.click();
+  await page.waitForURL((u) => u.pathname === '/' && u.searchParams.get('s') === 'main');
+  assert.equal(await text(star), '★');
   assertNoProblems(problems);
   await context.close();
 });
@@ -404,12 +443,12 @@ test('mark all as read spares what arrived after the page was shown; Undo restor
   assert.equal(await text(page.getByRole('status')), 'Mark all as read was undone.');
   // Back as they were before: unread again, and what had been read by hand stays read.
   assert.deepEqual((await rowTitles(page)).sort(), ['City council votes the budget', 'Late edition']);
-  assert.equal(await page.locator('#stream details.entry.not_read').count(), 2);
+  assert.equal(await page.locator('#stream .entry.flux.not_read').count(), 2);
 
   // Everything shown is read now: the stream is empty.
   await page.locator('.toolbar').getByRole('button', { name: 'Mark all as read' }).click();
   await page.waitForURL((u) => u.searchParams.get('marked') === '1');
-  assert.equal(await page.locator('#stream details.entry').count(), 0);
+  assert.equal(await page.locator('#stream .entry.flux').count(), 0);
   assert.equal(await text(page.locator('#stream .empty')), 'There are no articles to show.');
   assert.equal(await page.locator('.sidebar ul.streams > li:first-child .count').textContent(), '');
   assertNoProblems(problems);
@@ -523,12 +562,12 @@ test('forms and in-place toggles posted by a real browser pass the CSRF check', 
   });
   await page.goto('/?s=main&state=all');
   // In place, with fetch().
-  const star = page.locator('#stream details.entry button.toggle-star').first();
+  const star = page.locator('#stream .entry.flux button.toggle-star').first();
   const before = await text(star);
   await star.click();
   const toggled = await page
     .waitForFunction(
-      (was) => document.querySelector('#stream details.entry button.toggle-star')?.textContent !== was,
+      (was) => document.querySelector('#stream .entry.flux button.toggle-star')?.textContent !== was,
       before,
       { timeout: 3_000 },
     )

@@ -27,7 +27,8 @@ const CONCURRENCY = 4;
 const RESPONSE_DELAY_MS = 40;
 const KILL_AFTER_REQUESTS = 100;
 const LEASE_SECONDS = 3;
-const DONE_WITHIN_MS = 60_000;
+// A deadline for a stuck cycle, not a speed check: ~45 s alone on 2 busy cores, so it leaves room.
+const DONE_WITHIN_MS = 180_000;
 
 interface Child {
   name: string;
@@ -176,7 +177,7 @@ describe('veille worker ×3 + serve --no-refresh on PostgreSQL', () => {
 
   test(
     'a killed worker’s feeds are taken over; each feed is fetched once, no entry lost or duplicated',
-    { skip, timeout: 120_000 },
+    { skip, timeout: 300_000 },
     async () => {
       const db = database!.db;
       const started = Date.now();

@@ -1,11 +1,12 @@
 // "Mark all as read" for app streams, up to an entry id (Google Reader `ts`, Fever `before`):
-// built on markStreamRead (horizon moves, O(subscriptions)) for feeds and folders, and on
-// setEntriesRead for the few entries of an item label or of favourites.
+// built on markStreamsRead (horizon moves, O(subscriptions)) for feeds and folders — a reading
+// list or a folder is one transaction and one undo batch, whatever the number of its folders —
+// and on setEntriesRead for the few entries of an item label or of favourites.
 import type { AppDeps } from '../app-env.ts';
-import { apiSubscriptions, type ApiStream } from '../../storage/api-items.ts';
+import { apiSubscriptionScopes, type ApiStream } from '../../storage/api-items.ts';
 import { unreadLabelledEntryIds } from '../../storage/api-labels.ts';
 import { setEntriesRead } from '../../storage/api-entry-states.ts';
-import { markStreamRead } from '../../storage/entry-states.ts';
+import { markStreamRead, markStreamsRead, type HorizonStream } from '../../storage/entry-states.ts';
 
 export async function markApiStreamRead(
   deps: AppDeps,
@@ -14,14 +15,14 @@ export async function markApiStreamRead(
   const database = deps.database;
   const { userId, stream, upToId } = input;
   const now = deps.now();
-  const byCategories = async (categoryIds: number[], uncategorized: boolean) => {
-    for (const id of categoryIds)
-      await markStreamRead(database, { userId, stream: { kind: 'category', id }, upToId, now });
+  /** The web streams of a folder: its categories, and each feed without a category. */
+  const folderStreams = async (categoryIds: number[], uncategorized: boolean): Promise<HorizonStream[]> => {
+    const streams: HorizonStream[] = categoryIds.map((id) => ({ kind: 'category', id }));
     if (uncategorized) {
-      const subs = await apiSubscriptions(database.db, userId);
-      for (const s of subs.filter((x) => x.categoryId === null))
-        await markStreamRead(database, { userId, stream: { kind: 'feed', id: s.feedId }, upToId, now });
+      const subs = await apiSubscriptionScopes(database.db, userId);
+      for (const s of subs) if (s.categoryId === null) streams.push({ kind: 'feed', id: s.feedId });
     }
+    return streams;
   };
   switch (stream.kind) {
     case 'feed':
@@ -34,21 +35,23 @@ export async function markApiStreamRead(
       return;
     case 'all': {
       // Every subscription apps see. When they are all in the main stream (the usual case),
-      // that is one markStreamRead; otherwise folder by folder.
-      const subs = await apiSubscriptions(database.db, userId);
+      // that is the main stream; otherwise every folder, in one batch.
+      const subs = await apiSubscriptionScopes(database.db, userId);
       if (subs.every((s) => s.priority >= 1)) {
         await markStreamRead(database, { userId, stream: { kind: 'main' }, upToId, now });
         return;
       }
       const categoryIds = [...new Set(subs.flatMap((s) => (s.categoryId === null ? [] : [s.categoryId])))];
-      await byCategories(
+      const streams = await folderStreams(
         categoryIds,
         subs.some((s) => s.categoryId === null),
       );
+      await markStreamsRead(database, { userId, streams, upToId, now });
       return;
     }
     case 'label': {
-      await byCategories(stream.categoryIds, stream.uncategorized);
+      const streams = await folderStreams(stream.categoryIds, stream.uncategorized);
+      await markStreamsRead(database, { userId, streams, upToId, now });
       if (stream.labelId !== null) {
         const ids = await unreadLabelledEntryIds(database.db, { userId, labelId: stream.labelId, upToId });
         await setEntriesRead(database.db, { userId, entryIds: ids, read: true, now });

@@ -13,9 +13,10 @@ export async function apiParams(c: Context<AppEnv>): Promise<URLSearchParams> {
     for (const [key, value] of form.entries()) if (typeof value === 'string') params.append(key, value);
     return params;
   }
-  // Form bodies, and bodies sent without a type: both are read as urlencoded pairs.
+  // Form bodies, and bodies sent without a type: both are read as urlencoded pairs. Read as bytes
+  // (Hono keeps them): subscription/import decodes an OPML body by its own declared encoding.
   if (type === '' || type.startsWith('application/x-www-form-urlencoded') || type.startsWith('text/plain')) {
-    const text = await c.req.text();
+    const text = new TextDecoder().decode(await c.req.arrayBuffer());
     for (const [key, value] of new URLSearchParams(text)) params.append(key, value);
   }
   return params;

@@ -7,6 +7,7 @@ import { compress } from 'hono/compress';
 import type { AppEnv } from '../app-env.ts';
 import { feverApi } from './fever/fever-api.ts';
 import { greaderApi } from './greader/greader-api.ts';
+import { createJsonApi, JSON_API_BASE } from './json/json-api.ts';
 
 const MAX_BODY = 16 * 1024 * 1024;
 
@@ -37,4 +38,11 @@ export function mountAppApis(app: Hono<AppEnv>): void {
   app.all('/api/fever.php', feverApi);
   app.all('/fever', feverApi);
   app.all('/fever/', feverApi);
+  // Veille's own JSON API (API password, JSON errors, OpenAPI document at /api/v1/openapi.json).
+  const jsonLimit = bodyLimit({
+    maxSize: 1024 * 1024,
+    onError: (c) => c.json({ error: 'the body is larger than 1 MB' }, 413),
+  });
+  app.use(`${JSON_API_BASE}/*`, jsonLimit, compress());
+  app.route(JSON_API_BASE, createJsonApi());
 }

@@ -32,13 +32,21 @@ export const CONTENT_SECURITY_POLICY = [
 export function securityHeaders(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     await next();
-    c.header('Content-Security-Policy', CONTENT_SECURITY_POLICY);
-    c.header('X-Content-Type-Options', 'nosniff');
+    // Set on the finished response's own headers: c.header() would rebuild the response (copying
+    // a 400 KB page body into a new Response object) — unless those headers are immutable.
+    let set = (name: string, value: string) => c.res.headers.set(name, value);
+    try {
+      set('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+    } catch {
+      set = (name, value) => c.header(name, value);
+      set('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+    }
+    set('X-Content-Type-Options', 'nosniff');
     // same-origin: nothing is sent to feed sites, and same-origin form posts keep a real Origin
     // header (with no-referrer, Chromium sends `Origin: null`, which the CSRF check refuses).
-    c.header('Referrer-Policy', 'same-origin');
-    c.header('X-Frame-Options', 'DENY');
-    c.header('Cross-Origin-Opener-Policy', 'same-origin');
-    if (c.get('secureCookies')) c.header('Strict-Transport-Security', 'max-age=31536000');
+    set('Referrer-Policy', 'same-origin');
+    set('X-Frame-Options', 'DENY');
+    set('Cross-Origin-Opener-Policy', 'same-origin');
+    if (c.get('secureCookies')) set('Strict-Transport-Security', 'max-age=31536000');
   };
 }

@@ -1,10 +1,13 @@
-// GET /admin — accounts (last activity, feeds, articles, storage) and instance settings;
-// POST /admin/… — create, disable/enable, promote/demote, delete users; save settings.
+// GET /admin — accounts (last activity, feeds, articles, storage, single sign-on identity) and
+// instance settings; POST /admin/… — create, disable/enable, promote/demote, delete users; tie an
+// account to an OpenID Connect identity or untie it (/admin/oidc/link, /admin/oidc/unlink); save
+// settings.
 // Administrators only, with a recent password entry (see account-guards.ts). At least one
 // enabled administrator always remains.
 import { NewPasswordFields, newCredentialsError } from '../views/new-password-fields.tsx';
 import type { Context } from 'hono';
 import type { AppEnv } from '../app-env.ts';
+import type { Translator } from '../../i18n/i18n.ts';
 import { hashPassword } from '../../lib/passwords.ts';
 import { instanceSettings, saveInstanceSettings } from '../../storage/instance-settings.ts';
 import {
@@ -15,6 +18,13 @@ import {
   userSummaries,
 } from '../../storage/user-admin.ts';
 import { createUser, userById, userByName } from '../../storage/users.ts';
+import {
+  externalIdsByUser,
+  linkOidcIdentity,
+  OidcLinkError,
+  oidcIdentityOf,
+  unlinkExternalId,
+} from '../../storage/external-users.ts';
 import { CsrfField, Layout } from '../views/layout.tsx';
 import { formText } from './account-guards.ts';
 
@@ -23,6 +33,30 @@ function bytesText(n: number): string {
   if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
   if (n < 1024 ** 3) return `${(n / 1024 / 1024).toFixed(1)} MiB`;
   return `${(n / 1024 ** 3).toFixed(2)} GiB`;
+}
+
+/** An account's single sign-on identity (issuer and subject) with its "untie" button, or "none". */
+function SsoIdentity(props: { tr: Translator; csrf: string; userId: number; externalId: string | null }) {
+  const { tr } = props;
+  if (props.externalId === null) return <>{tr.t('admin.ssoNone')}</>;
+  const identity = oidcIdentityOf(props.externalId);
+  return (
+    <>
+      {identity ? (
+        <span class="sso-identity">
+          <span class="sso-subject">{identity.subject}</span> ·{' '}
+          <span class="sso-issuer">{identity.issuer}</span>
+        </span>
+      ) : (
+        <span class="sso-identity">{props.externalId}</span>
+      )}{' '}
+      <form method="post" action="/admin/oidc/unlink" class="inline">
+        <CsrfField token={props.csrf} />
+        <input type="hidden" name="user" value={String(props.userId)} />
+        <button type="submit">{tr.t('admin.ssoUnlink')}</button>
+      </form>
+    </>
+  );
 }
 
 export async function adminPage(
@@ -34,7 +68,11 @@ export async function adminPage(
   const tr = c.get('tr');
   const csrf = c.get('csrfToken');
   const me = c.get('user')!;
-  const [users, settings] = await Promise.all([userSummaries(db), instanceSettings(db)]);
+  const [users, settings, identities] = await Promise.all([
+    userSummaries(db),
+    instanceSettings(db),
+    externalIdsByUser(db),
+  ]);
   const action = (id: number, verb: string, label: string, danger = false) => (
     <form method="post" action={`/admin/users/${id}/${verb}`} class="inline">
       <CsrfField token={csrf} />
@@ -61,6 +99,7 @@ export async function adminPage(
             <th>{tr.t('admin.feeds')}</th>
             <th>{tr.t('admin.entries')}</th>
             <th>{tr.t('admin.storage')}</th>
+            <th>{tr.t('admin.sso')}</th>
             <th>{tr.t('admin.actions')}</th>
           </tr>
         </thead>
@@ -76,6 +115,9 @@ export async function adminPage(
               <td class="num">{tr.number(u.feeds)}</td>
               <td class="num">{tr.number(u.entries)}</td>
               <td class="num">{bytesText(u.storageBytes)}</td>
+              <td class="sso">
+                <SsoIdentity tr={tr} csrf={csrf} userId={u.id} externalId={identities.get(u.id) ?? null} />
+              </td>
               <td>
                 {u.disabled
                   ? action(u.id, 'enable', tr.t('admin.enable'))
@@ -101,6 +143,28 @@ export async function adminPage(
           <input type="checkbox" name="admin" value="1" /> {tr.t('admin.createAdmin')}
         </label>
         <button type="submit">{tr.t('admin.create')}</button>
+      </form>
+      <h2>{tr.t('admin.ssoLinkTitle')}</h2>
+      <p>{tr.t('admin.ssoHelp')}</p>
+      <form method="post" action="/admin/oidc/link" class="stack">
+        <CsrfField token={csrf} />
+        <label>
+          {tr.t('admin.username')}
+          <select name="user" required>
+            {users.map((u) => (
+              <option value={String(u.id)}>{u.username}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {tr.t('admin.ssoIssuer')}
+          <input type="url" name="issuer" required value={deps.config.oidcIssuer ?? ''} autocomplete="off" />
+        </label>
+        <label>
+          {tr.t('admin.ssoSubject')}
+          <input type="text" name="subject" required maxlength={255} autocomplete="off" />
+        </label>
+        <button type="submit">{tr.t('admin.ssoLink')}</button>
       </form>
       <h2>{tr.t('admin.instance')}</h2>
       <form method="post" action="/admin/settings" class="stack">
@@ -191,4 +255,49 @@ export async function adminSettingsSave(c: Context<AppEnv>) {
     anonymousUserId: anonymousUser?.id ?? null,
   });
   return adminPage(c, { flash: c.get('tr').t('admin.saved') });
+}
+
+/** POST /admin/oidc/link: ties the chosen account to the OpenID Connect identity (issuer, subject). */
+export async function adminOidcLink(c: Context<AppEnv>) {
+  const deps = c.get('deps');
+  const db = deps.database.db;
+  const tr = c.get('tr');
+  const form = await c.req.parseBody();
+  const raw = formText(form, 'user');
+  const target = /^[0-9]{1,10}$/.test(raw) ? await userById(db, Number(raw)) : undefined;
+  if (!target) return adminPage(c, { error: tr.t('admin.ssoNoUser'), status: 400 });
+  try {
+    await linkOidcIdentity(db, target.id, formText(form, 'issuer'), formText(form, 'subject').trim());
+  } catch (err) {
+    if (!(err instanceof OidcLinkError)) throw err;
+    const error =
+      err.problem === 'invalid_issuer'
+        ? tr.t('admin.ssoInvalidIssuer')
+        : err.problem === 'invalid_subject'
+          ? tr.t('admin.ssoInvalidSubject')
+          : tr.t('admin.ssoTaken', { name: err.takenBy ?? '' });
+    return adminPage(c, { error, status: 400 });
+  }
+  deps.log.info('http: administrator tied an account to a single sign-on identity', {
+    userId: target.id,
+    by: c.get('user')!.id,
+  });
+  return adminPage(c, { flash: tr.t('admin.ssoLinked', { name: target.username }) });
+}
+
+/** POST /admin/oidc/unlink: unties the account from its single sign-on identity. */
+export async function adminOidcUnlink(c: Context<AppEnv>) {
+  const deps = c.get('deps');
+  const db = deps.database.db;
+  const tr = c.get('tr');
+  const form = await c.req.parseBody();
+  const raw = formText(form, 'user');
+  const target = /^[0-9]{1,10}$/.test(raw) ? await userById(db, Number(raw)) : undefined;
+  if (!target) return adminPage(c, { error: tr.t('admin.ssoNoUser'), status: 400 });
+  await unlinkExternalId(db, target.id);
+  deps.log.info('http: administrator untied an account from its single sign-on identity', {
+    userId: target.id,
+    by: c.get('user')!.id,
+  });
+  return adminPage(c, { flash: tr.t('admin.ssoUnlinked', { name: target.username }) });
 }

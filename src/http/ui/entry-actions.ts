@@ -3,7 +3,7 @@
 import type { Context } from 'hono';
 import type { AppEnv } from '../app-env.ts';
 import { setEntryRead, setEntryStarred } from '../../storage/entry-states.ts';
-import { subscriptionsForUser } from '../../storage/subscriptions.ts';
+import { unreadCountsForUser } from '../../storage/subscriptions.ts';
 import { backUrl } from './back-url.ts';
 
 function entryIdParam(c: Context<AppEnv>): number | null {
@@ -15,8 +15,8 @@ async function respond(c: Context<AppEnv>, ok: boolean, body: Record<string, unk
   const wantsJson = (c.req.header('accept') ?? '').includes('application/json');
   if (!ok) return wantsJson ? c.json({ error: 'not found' }, 404) : c.notFound();
   if (!wantsJson) return c.redirect(backUrl(back), 303);
-  const subs = await subscriptionsForUser(c.get('deps').database.db, c.get('user')!.id);
-  return c.json({ ...body, unread: Object.fromEntries(subs.map((s) => [s.feedId, s.unreadCount])) });
+  const counts = await unreadCountsForUser(c.get('deps').database.db, c.get('user')!.id);
+  return c.json({ ...body, unread: Object.fromEntries(counts) });
 }
 
 export async function entryToggleRead(c: Context<AppEnv>) {

@@ -10,6 +10,9 @@ import { CsrfField, Layout } from '../views/layout.tsx';
 import { RetentionForm } from '../views/retention-form.tsx';
 import { retentionPolicyOf } from '../../storage/retention.ts';
 import { safeHttpUrl } from '../views/safe-url.ts';
+import { FilterForm, loadFilterForm } from './filter-form.tsx';
+import { filterNotice } from './filter-pages.tsx';
+import { contentNotice, FeedContentForm } from './feed-content-settings.tsx';
 
 export function scheduleReasonText(tr: Translator, json: string | null): string {
   if (!json) return tr.t('feed.reason.new');
@@ -74,6 +77,7 @@ export async function feedPage(c: Context<AppEnv>) {
     scopeId: feed.id,
   });
   const notice = c.req.query('retention');
+  const filters = await loadFilterForm(deps.database.db, user.id, { kind: 'feed', id: feed.id });
   return c.html(
     <Layout
       tr={tr}
@@ -81,7 +85,11 @@ export async function feedPage(c: Context<AppEnv>) {
       csrfToken={c.get('csrfToken')}
       user={user}
       flash={
-        notice === 'saved' ? tr.t('retention.saved') : notice === 'invalid' ? tr.t('retention.invalid') : null
+        notice === 'saved'
+          ? tr.t('retention.saved')
+          : notice === 'invalid'
+            ? tr.t('retention.invalid')
+            : (contentNotice(c) ?? filterNotice(c))
       }
     >
       <h1>{tr.t('feed.title', { title })}</h1>
@@ -149,6 +157,7 @@ export async function feedPage(c: Context<AppEnv>) {
         </label>
         <button type="submit">{tr.t('settings.save')}</button>
       </form>
+      <FeedContentForm tr={tr} csrf={c.get('csrfToken')} feed={feed} />
       <RetentionForm
         tr={tr}
         csrf={c.get('csrfToken')}
@@ -157,6 +166,7 @@ export async function feedPage(c: Context<AppEnv>) {
         policy={policy}
         back={`/feeds/${feed.id}`}
       />
+      <FilterForm tr={tr} csrf={c.get('csrfToken')} data={filters} back={`/feeds/${feed.id}`} />
     </Layout>,
   );
 }

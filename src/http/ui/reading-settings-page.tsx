@@ -174,7 +174,7 @@ export async function readingSettingsAction(c: Context<AppEnv>) {
     const v = str(`shortcut.${action}`);
     if (v !== undefined && v !== key && v.length > 0) shortcuts[action] = v;
   }
-  const parsed = readingSettingsFrom({
+  const parsed: Partial<ReadingSettings> = readingSettingsFrom({
     view: str('view'),
     sort: str('sort'),
     order: str('order'),
@@ -196,6 +196,8 @@ export async function readingSettingsAction(c: Context<AppEnv>) {
     notify: checked('notify'),
     shortcuts,
   });
+  // The sharing services have their own page (/settings/sharing): this form leaves them as they are.
+  delete parsed.share;
   await saveReadingSettings(c.get('deps').database.db, c.get('user')!.id, parsed);
   return readingSettingsPage(c, true);
 }

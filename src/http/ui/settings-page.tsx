@@ -103,6 +103,12 @@ export function settingsPage(
       <h1>{tr.t('settings.title')}</h1>
       <p>
         <a href="/settings/reading">{tr.t('reading.link')}</a>
+        {' · '}
+        <a href="/settings/sharing">{tr.t('share.settingsLink')}</a>
+        {' · '}
+        <a href="/statistics">{tr.t('nav.statistics')}</a>
+        {' · '}
+        <a href="/settings/filters">{tr.t('filters.link')}</a>
       </p>
       <form method="post" action="/settings" class="stack">
         <CsrfField token={csrf} />

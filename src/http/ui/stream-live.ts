@@ -5,19 +5,19 @@ import type { Context } from 'hono';
 import type { AppEnv } from '../app-env.ts';
 import { maxEntryId } from '../../storage/entries.ts';
 import { labelsForUser } from '../../storage/labels.ts';
-import { subscriptionsForUser } from '../../storage/subscriptions.ts';
+import { unreadCountsForUser } from '../../storage/subscriptions.ts';
 
 export async function unreadCountsJson(c: Context<AppEnv>) {
   const db = c.get('deps').database.db;
   const userId = c.get('user')!.id;
-  const [subs, labels, maxId] = await Promise.all([
-    subscriptionsForUser(db, userId),
+  const [counts, labels, maxId] = await Promise.all([
+    unreadCountsForUser(db, userId),
     labelsForUser(db, userId),
     maxEntryId(db),
   ]);
   return c.json(
     {
-      unread: Object.fromEntries(subs.map((s) => [s.feedId, s.unreadCount])),
+      unread: Object.fromEntries(counts),
       labels: Object.fromEntries(labels.map((l) => [l.id, l.unreadCount])),
       maxId,
     },

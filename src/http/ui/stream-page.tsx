@@ -4,6 +4,7 @@
 // under headers that follow the sort ("Reçu aujourd’hui — …", "Publié hier — …", feed names),
 // each with the number of unread entries of its group.
 import type { Context } from 'hono';
+import type { Child } from 'hono/jsx';
 import type { AppEnv } from '../app-env.ts';
 import { receivedDayLabel, type Translator } from '../../i18n/i18n.ts';
 import type { MessageKey } from '../../i18n/en.ts';
@@ -38,9 +39,10 @@ import {
   starredCount,
   streamHasUnread,
   streamUnreadCountIn,
+  streamSearchCount,
   type EntryView,
 } from '../../storage/streams.ts';
-import { subscriptionsForUser, type SubscriptionView } from '../../storage/subscriptions.ts';
+import { sidebarSubscriptions, type SidebarSubscription } from '../../storage/subscriptions.ts';
 import { countUsers } from '../../storage/users.ts';
 import type { Category } from '../../storage/schema.ts';
 import type { EntryContext } from '../views/entry-parts.tsx';
@@ -48,6 +50,16 @@ import { EntryRow } from '../views/entry-row.tsx';
 import { CsrfField, Layout } from '../views/layout.tsx';
 import { ShortcutHelp } from '../views/shortcut-help.tsx';
 import { ReaderArticle } from '../views/reader-article.tsx';
+import {
+  SEARCH_COUNT_CAP,
+  SearchForm,
+  SearchSummary,
+  streamSearchUrl,
+  type StreamParams,
+} from './search-box.tsx';
+import { pageSearchFor } from './search-query.ts';
+import { QueriesMenu } from './queries-menu.tsx';
+import { userQueriesForUser } from '../../storage/user-queries.ts';
 import { Sidebar } from '../views/sidebar.tsx';
 
 const DAY = 86_400_000;
@@ -60,18 +72,26 @@ function positiveInt(value: string | undefined): number | null {
   return Number.isSafeInteger(n) && n > 0 ? n : null;
 }
 
+// One formatter per time zone: building an Intl.DateTimeFormat costs more than using it.
+const zoneFormats = new Map<string, Intl.DateTimeFormat>();
+
 /** UTC offset (ms) of a time zone at an instant. */
 function zoneOffset(timeZone: string, ms: number): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-    second: 'numeric',
-  }).formatToParts(ms);
+  let format = zoneFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    zoneFormats.set(timeZone, format);
+  }
+  const parts = format.formatToParts(ms);
   const get = (t: string) => Number(parts.find((p) => p.type === t)?.value ?? 0);
   const local = Date.UTC(
     get('year'),
@@ -118,24 +138,29 @@ interface Group {
 function groupsOf(entries: EntryView[], sort: SortKey, tr: Translator, now: number): Group[] {
   const groups: Group[] = [];
   for (const e of entries) {
-    let key: string;
-    let label: string;
-    if (sort === 'received') {
-      key = `r${tr.dayKey(e.receivedAt)}`;
-      label = receivedDayLabel(tr, e.receivedAt, now);
-    } else if (sort === 'published') {
-      key = `p${tr.dayKey(e.dateAt)}`;
-      label = publishedDayLabel(tr, e.dateAt, now);
-    } else if (sort === 'feed') {
-      key = `f${e.feedId}`;
-      label = e.feedTitle;
-    } else {
-      key = '';
-      label = '';
-    }
+    // The key first: the label (several date formats) only for the first entry of a group.
+    const key =
+      sort === 'received'
+        ? `r${tr.dayKey(e.receivedAt)}`
+        : sort === 'published'
+          ? `p${tr.dayKey(e.dateAt)}`
+          : sort === 'feed'
+            ? `f${e.feedId}`
+            : '';
     const last = groups[groups.length - 1];
-    if (last && last.key === key) last.items.push(e);
-    else groups.push({ key, label, items: [e], unread: null });
+    if (last && last.key === key) {
+      last.items.push(e);
+      continue;
+    }
+    const label =
+      sort === 'received'
+        ? receivedDayLabel(tr, e.receivedAt, now)
+        : sort === 'published'
+          ? publishedDayLabel(tr, e.dateAt, now)
+          : sort === 'feed'
+            ? e.feedTitle
+            : '';
+    groups.push({ key, label, items: [e], unread: null });
   }
   return groups;
 }
@@ -157,12 +182,15 @@ export interface StreamUrlParts {
   s: string;
   state: StateFilter | null;
   view?: ViewMode | null;
+  /** The search (FreshRSS's `search` parameter), kept by every link of the page. */
+  search?: string;
 }
 
 function streamUrl(p: StreamUrlParts): string {
   let url = `/?s=${p.s}`;
   if (p.state !== null) url += `&state=${stateParam(p.state)}`;
   if (p.view) url += `&view=${p.view}`;
+  if (p.search) url += `&search=${encodeURIComponent(p.search)}`;
   return url;
 }
 
@@ -206,14 +234,14 @@ export async function streamPage(c: Context<AppEnv>) {
   const order: SortOrder = orderParam === 'asc' || orderParam === 'desc' ? orderParam : settings.order;
   const [categories, subscriptions, starred, labels, { state, explicit }] = await Promise.all([
     categoriesForUser(db, user.id),
-    subscriptionsForUser(db, user.id),
+    sidebarSubscriptions(db, user.id),
     starredCount(db, user.id),
     labelsForUser(db, user.id),
     stateForPage(c, settings, stream),
   ]);
 
   let name: string;
-  let feed: SubscriptionView | undefined;
+  let feed: SidebarSubscription | undefined;
   if (stream.kind === 'main') name = tr.t('stream.title.main');
   else if (stream.kind === 'starred') name = tr.t('stream.title.starred');
   else if (stream.kind === 'important') name = tr.t('stream.title.important');
@@ -232,6 +260,10 @@ export async function streamPage(c: Context<AppEnv>) {
   }
 
   const s = streamParam(stream);
+  const [search, queries] = await Promise.all([
+    pageSearchFor(db, user.id, c.req.query('search'), labels),
+    userQueriesForUser(db, user.id),
+  ]);
   const csrf = c.get('csrfToken');
   const now = deps.now();
   const maxId = positiveInt(c.req.query('max')) ?? (await maxEntryId(db));
@@ -239,9 +271,29 @@ export async function streamPage(c: Context<AppEnv>) {
     .filter((x) => x.priority >= 1 && !x.muted)
     .reduce((n, x) => n + x.unreadCount, 0);
   const undoable = c.req.query('marked') === '1' && (await lastMarkReadBatch(db, user.id)) !== null;
-  const flash = c.req.query('undone') === '1' ? tr.t('stream.undone') : null;
+  const searchMarked =
+    positiveInt(c.req.query('searchMarked')) ?? (c.req.query('searchMarked') === '0' ? 0 : null);
+  const flash =
+    c.req.query('undone') === '1'
+      ? tr.t('stream.undone')
+      : searchMarked !== null
+        ? tr.t('search.markedRead', { n: tr.number(searchMarked) })
+        : null;
   // Links keep the state only when the user chose it; otherwise the default applies again.
-  const here = streamUrl({ s, state: explicit ? state : null, view: isViewMode(viewParam) ? view : null });
+  const here = streamUrl({
+    s,
+    state: explicit ? state : null,
+    view: isViewMode(viewParam) ? view : null,
+    search: search.text,
+  });
+  const searchParams: StreamParams = {
+    s,
+    state: explicit ? state : null,
+    view: view === 'global' ? 'normal' : isViewMode(viewParam) ? view : null,
+    sort: sortParam ? sort : null,
+    order: orderParam ? order : null,
+  };
+  const searchHref = (text: string) => streamSearchUrl(searchParams, text);
   const sidebar = (
     <Sidebar
       tr={tr}
@@ -276,6 +328,24 @@ export async function streamPage(c: Context<AppEnv>) {
       here={here}
       settings={settings}
       feed={feed}
+      search={search.node ? search.text : ''}
+      searchTools={
+        <>
+          <SearchForm
+            tr={tr}
+            params={searchParams}
+            text={search.text}
+            feeds={subscriptions}
+            categories={categories}
+          />
+          <QueriesMenu
+            tr={tr}
+            csrf={csrf}
+            queries={queries}
+            current={{ ...searchParams, view: null, search: search.node ? search.text : '' }}
+          />
+        </>
+      }
     />
   );
   const help = <ShortcutHelp tr={tr} shortcuts={settings.shortcuts} />;
@@ -315,12 +385,25 @@ export async function streamPage(c: Context<AppEnv>) {
     cursor,
     maxId,
     limit: perPage + 1,
+    search: search.node,
+    now,
   });
+  const searchCount = search.node
+    ? await streamSearchCount(db, {
+        userId: user.id,
+        stream,
+        state,
+        search: search.node,
+        maxId,
+        now,
+        cap: SEARCH_COUNT_CAP + 1,
+      })
+    : null;
   const more = rows.length > perPage && sort !== 'random';
   const entries = rows.slice(0, perPage);
   const last = entries[entries.length - 1];
   const pageBase =
-    `${streamUrl({ s, state: explicit ? state : null, view: isViewMode(viewParam) ? view : null })}` +
+    `${streamUrl({ s, state: explicit ? state : null, view: isViewMode(viewParam) ? view : null, search: search.text })}` +
     `${sortParam ? `&sort=${sort}` : ''}${orderParam ? `&order=${order}` : ''}`;
   const nextUrl =
     more && last
@@ -328,10 +411,12 @@ export async function streamPage(c: Context<AppEnv>) {
       : null;
 
   const groups = groupsOf(entries, sort, tr, now);
-  // Each group's unread count: maintained per feed, capped range counts per day.
+  // Each group's unread count: maintained per feed, capped range counts per day (none for a
+  // search: the count of results says more).
   await Promise.all(
     groups.map(async (g) => {
       const first = g.items[0]!;
+      if (search.node) return;
       if (sort === 'feed') {
         g.unread = subscriptions.find((x) => x.feedId === first.feedId)?.unreadCount ?? 0;
       } else if (sort === 'received' || sort === 'published') {
@@ -358,15 +443,24 @@ export async function streamPage(c: Context<AppEnv>) {
     back: here,
     labels,
     entryLabels: labelMap.get(e.id) ?? [],
+    shareServices: settings.share,
+    searchHref,
   });
 
   return c.html(
     <Layout {...layout}>
       {toolbar}
       {undo}
+      <SearchSummary
+        tr={tr}
+        search={search}
+        count={searchCount}
+        clearUrl={streamUrl({ s, state: explicit ? state : null, view: isViewMode(viewParam) ? view : null })}
+      />
       <div
         id="stream"
         data-stream={s}
+        data-highlight={search.highlights.length ? JSON.stringify(search.highlights) : undefined}
         data-max={String(maxId)}
         data-view={view}
         data-mark-scroll={settings.markOnScroll ? '1' : '0'}
@@ -426,6 +520,7 @@ export async function streamPage(c: Context<AppEnv>) {
                 state={state}
                 maxId={maxId}
                 confirm={settings.confirmMarkAll}
+                search={search.node ? search.text : ''}
                 big
               />
             </div>
@@ -448,10 +543,14 @@ function Toolbar(props: {
   maxId: number;
   here: string;
   settings: ReadingSettings;
-  feed: SubscriptionView | undefined;
+  feed: SidebarSubscription | undefined;
+  /** The page's search when it parses ('' otherwise): kept by the links, narrows mark all as read. */
+  search: string;
+  searchTools: Child;
 }) {
   const { tr, csrf, stream, state } = props;
   const s = streamParam(stream);
+  const searchQuery = props.search ? `&search=${encodeURIComponent(props.search)}` : '';
   const mask = stateMask(state);
   const toggles: { bit: number; key: MessageKey; cls: string }[] = [
     { bit: STATE_READ, key: 'stream.showRead', cls: 'state-read' },
@@ -465,7 +564,11 @@ function Toolbar(props: {
       <span class="view-name">{tr.t(VIEW_LABEL[props.view])}</span>
       <form method="post" action="/view" class="inline view-switch">
         <CsrfField token={csrf} />
-        <input type="hidden" name="back" value={`/?s=${s}${state === 'all' ? '&state=all' : ''}`} />
+        <input
+          type="hidden"
+          name="back"
+          value={`/?s=${s}${state === 'all' ? '&state=all' : ''}${searchQuery}`}
+        />
         {(['normal', 'global', 'reader'] as const).map((v, i) => (
           <button
             type="submit"
@@ -487,8 +590,8 @@ function Toolbar(props: {
             return (
               <a
                 class={`button ${t.cls}${on ? ' active' : ''}`}
-                href={`/?s=${s}&state=${stateParam(next === 0 ? 'all' : next)}`}
-                aria-pressed={on ? 'true' : 'false'}
+                href={`/?s=${s}&state=${stateParam(next === 0 ? 'all' : next)}${searchQuery}`}
+                aria-current={on ? 'true' : undefined}
               >
                 {tr.t(t.key)}
               </a>
@@ -496,8 +599,8 @@ function Toolbar(props: {
           })}
           <a
             class={`button state-all${mask === 0 ? ' active' : ''}`}
-            href={`/?s=${s}&state=all`}
-            aria-pressed={mask === 0 ? 'true' : 'false'}
+            href={`/?s=${s}&state=all${searchQuery}`}
+            aria-current={mask === 0 ? 'true' : undefined}
           >
             {tr.t('stream.showAll')}
           </a>
@@ -530,6 +633,7 @@ function Toolbar(props: {
           </button>
         </form>
       )}
+      {props.searchTools}
       <MarkAllRead
         tr={tr}
         csrf={csrf}
@@ -537,6 +641,7 @@ function Toolbar(props: {
         state={state}
         maxId={props.maxId}
         confirm={props.settings.confirmMarkAll}
+        search={props.search}
       />
       <form method="post" action="/refresh" class="inline">
         <CsrfField token={csrf} />
@@ -550,7 +655,7 @@ function Toolbar(props: {
   );
 }
 
-function FeedPriorityForm(props: { tr: Translator; csrf: string; feed: SubscriptionView; back: string }) {
+function FeedPriorityForm(props: { tr: Translator; csrf: string; feed: SidebarSubscription; back: string }) {
   const { tr, feed } = props;
   const options: [number, MessageKey][] = [
     [2, 'priority.important'],
@@ -584,9 +689,12 @@ function MarkAllRead(props: {
   state: StateFilter;
   maxId: number;
   confirm: boolean;
+  /** With a search, only the matching entries are marked (POST /search/mark-read). */
+  search?: string;
   big?: boolean;
 }) {
   const { tr } = props;
+  const action = props.search ? '/search/mark-read' : '/mark-read';
   const label =
     props.stream.kind === 'category'
       ? tr.t('stream.markCategoryRead')
@@ -599,12 +707,13 @@ function MarkAllRead(props: {
       <input type="hidden" name="s" value={streamParam(props.stream)} />
       <input type="hidden" name="state" value={stateParam(props.state)} />
       <input type="hidden" name="upTo" value={String(props.maxId)} />
+      {props.search && <input type="hidden" name="search" value={props.search} />}
     </>
   );
   const confirmText = props.confirm ? tr.t('stream.confirmMarkAll') : undefined;
   if (props.big) {
     return (
-      <form method="post" action="/mark-read" class="mark-all big" data-confirm={confirmText}>
+      <form method="post" action={action} class="mark-all big" data-confirm={confirmText}>
         {hidden}
         <button type="submit">✓ {tr.t('stream.markAllRead')}</button>
       </form>
@@ -612,7 +721,7 @@ function MarkAllRead(props: {
   }
   return (
     <span class="mark-all-group">
-      <form method="post" action="/mark-read" class="mark-all inline" data-confirm={confirmText}>
+      <form method="post" action={action} class="mark-all inline" data-confirm={confirmText}>
         {hidden}
         <button type="submit" title={label}>
           {tr.t('stream.markAllRead')}
@@ -621,7 +730,7 @@ function MarkAllRead(props: {
       <details class="menu mark-all-menu">
         <summary aria-label={tr.t('stream.markReadOptions')}>▾</summary>
         <div class="menu-body">
-          <form method="post" action="/mark-read" class="mark-all" data-confirm={confirmText}>
+          <form method="post" action={action} class="mark-all" data-confirm={confirmText}>
             {hidden}
             <button type="submit" name="olderThan" value="day" class="link">
               {tr.t('stream.olderThanDay')}
@@ -640,7 +749,7 @@ function MarkAllRead(props: {
 function GlobalView(props: {
   tr: Translator;
   categories: Category[];
-  subscriptions: SubscriptionView[];
+  subscriptions: SidebarSubscription[];
   labels: LabelView[];
 }) {
   const { tr } = props;
@@ -684,7 +793,7 @@ function GlobalView(props: {
   );
 }
 
-function GlobalFeed(props: { tr: Translator; sub: SubscriptionView }) {
+function GlobalFeed(props: { tr: Translator; sub: SidebarSubscription }) {
   const x = props.sub;
   return (
     <li

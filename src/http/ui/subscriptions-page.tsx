@@ -10,6 +10,7 @@ import {
   ensureCategory,
   renameCategory,
 } from '../../storage/categories.ts';
+import { setCategoryOpmlUrl } from '../../storage/dynamic-categories.ts';
 import {
   moveSubscription,
   renameSubscription,
@@ -18,9 +19,11 @@ import {
 } from '../../storage/subscriptions.ts';
 import { CsrfField, Layout } from '../views/layout.tsx';
 import { safeHttpUrl } from '../views/safe-url.ts';
+import { CategoryOpml, checkAndShow, opmlUrlFromForm } from './category-opml.tsx';
 import { feedAdd } from './feed-add.ts';
+import { ImportExportSection } from './import-export.tsx';
 
-type Message = { kind: 'ok' | 'error'; text: string } | null;
+type Message = { kind: 'ok' | 'error'; text: string; details?: string[] } | null;
 
 function field(form: Record<string, unknown>, name: string): string {
   const v = form[name];
@@ -55,6 +58,19 @@ export async function subscriptionsPage(
       </option>
     )),
   ];
+  // The feeds table groups feeds by category (one <tbody> each, empty ones too): the groups are
+  // where client/subscriptions-drag.ts drops a dragged feed.
+  const feedGroups = [
+    ...categories.map((cat) => ({ id: cat.id as number | null, name: cat.name })),
+    { id: null, name: tr.t('nav.uncategorized') },
+  ].map((g) => ({
+    ...g,
+    subs: subs.filter((s) =>
+      g.id === null
+        ? s.categoryId === null || !categories.some((cat) => cat.id === s.categoryId)
+        : s.categoryId === g.id,
+    ),
+  }));
   return c.html(
     <Layout tr={tr} title={tr.t('feeds.title')} csrfToken={csrf} user={user}>
       <h1>{tr.t('feeds.title')}</h1>
@@ -66,6 +82,13 @@ export async function subscriptionsPage(
           {message.text}
         </p>
       )}
+      {message?.details?.length ? (
+        <ul class="small">
+          {message.details.map((detail) => (
+            <li>{detail}</li>
+          ))}
+        </ul>
+      ) : null}
       <section id="add">
         <h2>{tr.t('feeds.add')}</h2>
         <form method="post" action="/feeds" class="stack">
@@ -130,8 +153,18 @@ export async function subscriptionsPage(
             aria-label={tr.t('categories.new')}
             placeholder={tr.t('categories.new')}
           />
+          <input
+            type="text"
+            name="opml_url"
+            inputmode="url"
+            autocomplete="off"
+            maxlength={2000}
+            aria-label={tr.t('categories.opmlUrl')}
+            placeholder={tr.t('categories.opmlPlaceholder')}
+          />
           <button type="submit">{tr.t('categories.create')}</button>
         </form>
+        <p class="muted small">{tr.t('categories.opmlHint')}</p>
         <ul class="category-list">
           {categories.map((cat) => (
             <li>
@@ -151,65 +184,88 @@ export async function subscriptionsPage(
                 <CsrfField token={csrf} />
                 <button type="submit">{tr.t('categories.delete')}</button>
               </form>
+              <a href={`/categories/${cat.id}/filters`}>{tr.t('filters.link')}</a>
+              <CategoryOpml tr={tr} csrf={csrf} category={cat} />
             </li>
           ))}
         </ul>
       </section>
       <section>
         <h2>{tr.t('nav.subscriptions')}</h2>
-        <table class="feeds">
-          <tbody>
-            {subs.map((s) => (
-              <tr data-feed={String(s.feedId)}>
-                <td>
-                  <a href={`/?s=f${s.feedId}`}>{s.title}</a>{' '}
-                  <a class="small" href={`/feeds/${s.feedId}`}>
-                    {tr.t('feed.settings')}
-                  </a>
-                  <div class="muted small">
-                    {safeHttpUrl(s.feedUrl) ?? s.feedUrl}
-                    {' · '}
-                    {tr.t('feeds.lastCheck', {
-                      date: s.lastCheckedAt ? tr.dateTime(s.lastCheckedAt) : tr.t('feeds.never'),
-                    })}
-                  </div>
-                  {s.lastError && (
-                    <div class="error small">{tr.t('feeds.lastError', { error: s.lastError })}</div>
-                  )}
-                </td>
-                <td>
-                  <form method="post" action={`/feeds/${s.feedId}/move`} class="inline-form">
-                    <CsrfField token={csrf} />
-                    <select name="category" aria-label={tr.t('feeds.category')}>
-                      {categoryOptions(s.categoryId)}
-                    </select>
-                    <button type="submit">{tr.t('feeds.move')}</button>
-                  </form>
-                </td>
-                <td>
-                  <form method="post" action={`/feeds/${s.feedId}/rename`} class="inline-form">
-                    <CsrfField token={csrf} />
-                    <input
-                      type="text"
-                      name="title"
-                      value={s.title}
-                      maxlength={300}
-                      aria-label={tr.t('feeds.rename')}
-                    />
-                    <button type="submit">{tr.t('feeds.rename')}</button>
-                  </form>
-                </td>
-                <td>
-                  <form method="post" action={`/feeds/${s.feedId}/unsubscribe`} class="inline-form">
-                    <CsrfField token={csrf} />
-                    <button type="submit">{tr.t('feeds.unsubscribe')}</button>
-                  </form>
-                </td>
+        <p class="muted small drag-hint" hidden>
+          {tr.t('feeds.dragHint')}
+        </p>
+        <p class="visually-hidden drag-status" role="status"></p>
+        <table class="feeds" id="subscription-table" data-moved={tr.t('feeds.moved')}>
+          {feedGroups.map((g) => (
+            <tbody class="feed-group" data-category={g.id === null ? '' : String(g.id)} data-name={g.name}>
+              <tr class="category-head">
+                <th colspan={4} scope="rowgroup">
+                  {g.name}
+                </th>
               </tr>
-            ))}
-          </tbody>
+              {g.subs.map((s) => (
+                <tr data-feed={String(s.feedId)} data-title={s.title}>
+                  <td>
+                    <span
+                      class="drag-handle"
+                      draggable="true"
+                      aria-hidden="true"
+                      title={tr.t('feeds.dragHint')}
+                      hidden
+                    >
+                      ⠿
+                    </span>
+                    <a href={`/?s=f${s.feedId}`}>{s.title}</a>{' '}
+                    <a class="small" href={`/feeds/${s.feedId}`}>
+                      {tr.t('feed.settings')}
+                    </a>
+                    <div class="muted small">
+                      {safeHttpUrl(s.feedUrl) ?? s.feedUrl}
+                      {' · '}
+                      {tr.t('feeds.lastCheck', {
+                        date: s.lastCheckedAt ? tr.dateTime(s.lastCheckedAt) : tr.t('feeds.never'),
+                      })}
+                    </div>
+                    {s.lastError && (
+                      <div class="error small">{tr.t('feeds.lastError', { error: s.lastError })}</div>
+                    )}
+                  </td>
+                  <td>
+                    <form method="post" action={`/feeds/${s.feedId}/move`} class="inline-form">
+                      <CsrfField token={csrf} />
+                      <select name="category" aria-label={tr.t('feeds.category')}>
+                        {categoryOptions(s.categoryId)}
+                      </select>
+                      <button type="submit">{tr.t('feeds.move')}</button>
+                    </form>
+                  </td>
+                  <td>
+                    <form method="post" action={`/feeds/${s.feedId}/rename`} class="inline-form">
+                      <CsrfField token={csrf} />
+                      <input
+                        type="text"
+                        name="title"
+                        value={s.title}
+                        maxlength={300}
+                        aria-label={tr.t('feeds.rename')}
+                      />
+                      <button type="submit">{tr.t('feeds.rename')}</button>
+                    </form>
+                  </td>
+                  <td>
+                    <form method="post" action={`/feeds/${s.feedId}/unsubscribe`} class="inline-form">
+                      <CsrfField token={csrf} />
+                      <button type="submit">{tr.t('feeds.unsubscribe')}</button>
+                    </form>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          ))}
         </table>
       </section>
+      <ImportExportSection tr={tr} csrf={csrf} />
     </Layout>,
     status,
   );
@@ -277,6 +333,9 @@ export async function feedMoveAction(c: Context<AppEnv>) {
   const categoryId = await categoryIdFrom(c, field(form, 'category'));
   if (feedId === null || categoryId === 'invalid') return c.notFound();
   await moveSubscription(c.get('deps').database.db, c.get('user')!.id, feedId, categoryId);
+  // Drag-and-drop (client/subscriptions-drag.ts) moves the row in place and wants JSON.
+  if ((c.req.header('accept') ?? '').includes('application/json'))
+    return c.json({ ok: true, feedId, categoryId });
   return c.redirect('/subscriptions', 303);
 }
 
@@ -298,12 +357,23 @@ export async function feedUnsubscribeAction(c: Context<AppEnv>) {
 }
 
 export async function categoryCreateAction(c: Context<AppEnv>) {
-  const name = field(await c.req.parseBody(), 'name')
-    .trim()
-    .slice(0, 200);
+  const form = await c.req.parseBody();
+  const name = field(form, 'name').trim().slice(0, 200);
   if (!name) return subscriptionsPage(c, { kind: 'error', text: c.get('tr').t('categories.empty') }, 400);
-  await ensureCategory(c.get('deps').database.db, c.get('user')!.id, name);
-  return c.redirect('/subscriptions', 303);
+  // An OPML address makes it a dynamic category, checked at once (src/http/ui/category-opml.tsx).
+  const opmlUrl = opmlUrlFromForm(field(form, 'opml_url'));
+  if (opmlUrl === null)
+    return subscriptionsPage(c, { kind: 'error', text: c.get('tr').t('categories.opmlInvalid') }, 400);
+  const deps = c.get('deps');
+  const category = await ensureCategory(deps.database.db, c.get('user')!.id, name);
+  if (opmlUrl === '') return c.redirect('/subscriptions', 303);
+  await setCategoryOpmlUrl(deps.database.db, {
+    userId: category.user_id,
+    categoryId: category.id,
+    url: opmlUrl,
+    now: deps.now(),
+  });
+  return checkAndShow(c, category);
 }
 
 export async function categoryRenameAction(c: Context<AppEnv>) {

@@ -3,6 +3,12 @@
 // the article body with lazy images.
 import { raw } from 'hono/html';
 import type { Translator } from '../../i18n/i18n.ts';
+import {
+  DEFAULT_SHARE_SERVICES,
+  SHARE_TYPES,
+  shareHref,
+  type ShareService,
+} from '../../model/share-services.ts';
 import type { LabelView } from '../../storage/labels.ts';
 import type { EntryView } from '../../storage/streams.ts';
 import { safeHttpUrl } from './safe-url.ts';
@@ -14,6 +20,10 @@ export interface EntryContext {
   labels: LabelView[];
   /** Label ids on this entry. */
   entryLabels: number[];
+  /** The URL of a search in the current stream (clickable authors and tags); none: plain text. */
+  searchHref?: (search: string) => string;
+  /** The user's sharing services (reading settings); the defaults when left out. */
+  shareServices?: readonly ShareService[];
 }
 
 export function ToggleButtons(props: { entry: EntryView; tr: Translator }) {
@@ -105,42 +115,97 @@ export function LabelsMenu(props: { entry: EntryView; ctx: EntryContext }) {
   );
 }
 
-/** Share: copy link, e-mail, print, the Web Share API (client), and a few services. */
-export function ShareMenu(props: { entry: EntryView; tr: Translator }) {
+/** The name a sharing service goes by in the Share menu and on the settings page. */
+export function shareServiceLabel(service: ShareService, tr: Translator): string {
+  if (service.name) return service.name;
+  switch (service.type) {
+    case 'clipboard':
+      return tr.t('share.copy');
+    case 'email':
+      return tr.t('share.email');
+    case 'print':
+      return tr.t('share.print');
+    case 'native':
+      return tr.t('share.native');
+    case 'custom':
+      try {
+        return new URL(service.url).hostname;
+      } catch {
+        return tr.t('share.type.custom');
+      }
+    default:
+      return SHARE_TYPES[service.type].label;
+  }
+}
+
+/**
+ * Share: the user's services in their order (`s` then 1–9 picks the n-th visible one). Copy,
+ * print and the Web Share API are buttons the client handles; every web service is an http(s)
+ * link built by shareHref (anything else is left out), opened without referrer or opener.
+ */
+export function ShareMenu(props: { entry: EntryView; tr: Translator; services?: readonly ShareService[] }) {
   const { entry: e, tr } = props;
   const link = safeHttpUrl(e.url);
-  if (!link) return null;
+  const services = props.services ?? DEFAULT_SHARE_SERVICES;
+  if (!link || services.length === 0) return null;
   const title = e.title || link;
   const enc = encodeURIComponent;
+  const item = (s: ShareService) => {
+    const label = shareServiceLabel(s, tr);
+    switch (s.type) {
+      case 'clipboard':
+        return (
+          <li>
+            <button type="button" class="link share-copy" data-url={link}>
+              {label}
+            </button>
+          </li>
+        );
+      case 'email':
+        return (
+          <li>
+            <a href={`mailto:?subject=${enc(title)}&body=${enc(link)}`}>{label}</a>
+          </li>
+        );
+      case 'print':
+        return (
+          <li>
+            <button type="button" class="link share-print">
+              {label}
+            </button>
+          </li>
+        );
+      case 'native':
+        return (
+          <li class="share-native-item" hidden>
+            <button type="button" class="link share-native" data-url={link} data-title={title}>
+              {label}
+            </button>
+          </li>
+        );
+      default: {
+        const href = shareHref(s, link, title);
+        return href ? (
+          <li>
+            <a
+              href={href}
+              target="_blank"
+              rel="noopener noreferrer"
+              class="share-service"
+              data-share={s.type}
+            >
+              {label}
+            </a>
+          </li>
+        ) : null;
+      }
+    }
+  };
   return (
     <details class="menu share-menu">
       <summary>{tr.t('share.menu')}</summary>
       <div class="menu-body">
-        <ul>
-          <li>
-            <button type="button" class="link share-copy" data-url={link}>
-              {tr.t('share.copy')}
-            </button>
-          </li>
-          <li>
-            <a href={`mailto:?subject=${enc(title)}&body=${enc(link)}`}>{tr.t('share.email')}</a>
-          </li>
-          <li>
-            <button type="button" class="link share-print">
-              {tr.t('share.print')}
-            </button>
-          </li>
-          <li class="share-native-item" hidden>
-            <button type="button" class="link share-native" data-url={link} data-title={title}>
-              {tr.t('share.native')}
-            </button>
-          </li>
-          <li>
-            <a href={`https://web.archive.org/save/${link}`} target="_blank" rel="noopener noreferrer">
-              archive.org
-            </a>
-          </li>
-        </ul>
+        <ul>{services.map(item)}</ul>
       </div>
     </details>
   );

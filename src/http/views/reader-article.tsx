@@ -11,11 +11,12 @@ import {
   ToggleForms,
   type EntryContext,
 } from './entry-parts.tsx';
+import { EntryAuthors, EntryTags } from '../ui/search-links.tsx';
+import { FullContentButton } from '../ui/entry-full-content.tsx';
 
 export function ReaderArticle(props: { entry: EntryView; ctx: EntryContext }) {
   const { entry: e, ctx } = props;
   const { tr } = ctx;
-  const authors = e.authors.map((a) => a.name ?? a.email).filter(Boolean);
   return (
     <article
       class={`entry reader-entry${e.read ? '' : ' not_read'}${e.starred ? ' favorite' : ''}${e.feedPriority >= 2 ? ' keep_unread' : ''}`}
@@ -34,19 +35,17 @@ export function ReaderArticle(props: { entry: EntryView; ctx: EntryContext }) {
           </div>
           <EntryHeading entry={e} tr={tr} />
           <div class="subtitle">
-            {authors.length > 0 && (
-              <span class="author">
-                {tr.t('entry.by')} {authors.join(', ')}
-              </span>
-            )}
+            <EntryAuthors authors={e.authors} tr={tr} searchHref={ctx.searchHref} />
             <time datetime={new Date(e.dateAt).toISOString()}>{tr.dateTime(e.dateAt)}</time>
           </div>
         </header>
         <EntryText entry={e} />
         <Enclosures entry={e} tr={tr} />
+        <EntryTags tags={e.categories} tr={tr} searchHref={ctx.searchHref} />
         <footer class="entry-bottom">
           <LabelsMenu entry={e} ctx={ctx} />
-          <ShareMenu entry={e} tr={tr} />
+          <ShareMenu entry={e} tr={tr} services={ctx.shareServices} />
+          <FullContentButton entry={e} tr={tr} csrfToken={ctx.csrfToken} back={ctx.back} />
         </footer>
       </div>
       <ToggleForms entry={e} csrfToken={ctx.csrfToken} back={ctx.back} />

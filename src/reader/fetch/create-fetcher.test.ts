@@ -11,6 +11,7 @@ import { after, describe, it } from 'node:test';
 import zlib from 'node:zlib';
 import type { FetchResult } from '../../model/fetch-result.ts';
 import { createFetcher, parseRetryAfter } from './create-fetcher.ts';
+import { decodeKeptBody } from './read-limited-body.ts';
 import type { Fetcher, FetcherConfig } from './create-fetcher.ts';
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
@@ -144,6 +145,40 @@ describe('createFetcher', () => {
     const unknown = expectError(await fetcher.fetch({ url: `${base}/unknown` }));
     assert.equal(unknown.code, 'fetch.decompress');
     assert.match(unknown.message, /compress/);
+  });
+
+  it('keepEncoded: the body stays compressed, and decoding it later gives what the fetcher gives', async () => {
+    const original = '<rss version="2.0"><channel>' + 'ü'.repeat(4000) + '</channel></rss>';
+    const bodies: Record<string, Buffer> = {
+      '/gzip': zlib.gzipSync(original),
+      // 8 MiB of zeros: a few KiB on the wire, over the 1 MiB limit once inflated.
+      '/bomb': zlib.gzipSync(Buffer.alloc(8 * 1024 * 1024), { level: 9 }),
+      '/corrupt': Buffer.from('definitely not gzip'),
+    };
+    const { base } = await serve((req, res) => {
+      res.writeHead(200, { 'content-encoding': 'gzip' }).end(bodies[req.url ?? '']);
+    });
+    const fetcher = fetcherWith();
+    for (const path of Object.keys(bodies)) {
+      const kept = expectOk(await fetcher.fetch({ url: base + path, keepEncoded: true }));
+      assert.deepEqual(kept.encoded, { encodings: ['gzip'], maxBytes: 1024 * 1024 }, path);
+      assert.deepEqual(Buffer.from(kept.body), bodies[path], path);
+      const later = decodeKeptBody(kept.body, kept.encoded!.encodings, kept.encoded!.maxBytes, 'gzip');
+      const direct = await fetcher.fetch({ url: base + path });
+      if (direct.kind === 'ok') {
+        assert.ok(later.ok, path);
+        if (later.ok) assert.equal(text(later.bytes), original, path);
+      } else {
+        const error = expectError(direct);
+        assert.ok(!later.ok, path);
+        if (!later.ok) assert.deepEqual([later.code, later.message], [error.code, error.message], path);
+      }
+    }
+    // A body sent as is comes back as is, without `encoded`.
+    const plain = await serve((_req, res) => res.end(original));
+    const result = expectOk(await fetcher.fetch({ url: plain.base, keepEncoded: true }));
+    assert.equal(result.encoded, undefined);
+    assert.equal(text(result.body), original);
   });
 
   it('refuses bodies over the limit, declared or streamed', async () => {

@@ -11,13 +11,21 @@
 import dns from 'node:dns';
 import { STATUS_CODES } from 'node:http';
 import type { LookupFunction } from 'node:net';
-import type { Readable } from 'node:stream';
-import { Agent, ProxyAgent, request } from 'undici';
+import { Agent, ProxyAgent } from 'undici';
 import type { Dispatcher } from 'undici';
 import type { FetchErrorCode, FetchOptions, FetchResult, FetchError } from '../../model/fetch-result.ts';
 import { createHostLimiter } from './host-limiter.ts';
 import { blockedAddressReason, hostToIpLiteral, parseCidrList } from './is-blocked-address.ts';
-import { ACCEPT_ENCODING, isDecodeError, readLimitedBody } from './read-limited-body.ts';
+import { Deadline, exchange } from './exchange.ts';
+import {
+  ACCEPT_ENCODING,
+  contentEncodings,
+  decodeBody,
+  decodeErrorMessage,
+  isDecodeError,
+  rawBodyLimit,
+  tooLargeMessage,
+} from './read-limited-body.ts';
 
 export interface FetcherConfig {
   /** CIDRs that may be reached although private (VEILLE_FETCH_ALLOW_NETWORKS). */
@@ -47,6 +55,12 @@ export interface FetchRequest {
   maxBodyBytes?: number;
   /** POST these fields (application/x-www-form-urlencoded) instead of a GET; redirects are not followed. */
   form?: Record<string, string>;
+  /**
+   * Return a 2xx body as received, still compressed, with the decoders to apply in
+   * `FetchOk.encodings` (read-limited-body.ts decodeKeptBody applies them with the same limits
+   * and errors): the refresh decodes in its worker threads, not on the thread that fetches.
+   */
+  keepEncoded?: boolean;
 }
 
 export interface Fetcher {
@@ -178,12 +192,8 @@ export function createFetcher(config: FetcherConfig): Fetcher {
     if ('kind' in dispatcher) return dispatcher;
     const maxBodyBytes = Math.min(req.maxBodyBytes ?? config.maxBodyBytes, config.maxBodyBytes);
 
-    const controller = new AbortController();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort(new Error('fetch: total timeout'));
-    }, config.totalTimeoutMs);
+    const deadline = new Deadline();
+    const timer = setTimeout(() => deadline.expire(new Error('fetch: total timeout')), config.totalTimeoutMs);
 
     let allPermanent = true;
     let redirects = 0;
@@ -199,26 +209,48 @@ export function createFetcher(config: FetcherConfig): Fetcher {
         const headers = requestHeaders(config, req, options, url.origin === originalOrigin);
         let release: (() => void) | null = null;
         try {
-          release = await limiter.acquire(url.host, controller.signal);
-          let response: Dispatcher.ResponseData;
+          release = await limiter.acquire(url.host, deadline);
+          // What the response's headers said about its body (set by bodyFor).
+          const plan: { encodings: string[]; unsupported: string | null; declaredTooLarge: boolean } = {
+            encodings: [],
+            unsupported: null,
+            declaredTooLarge: false,
+          };
+          let response;
           try {
-            response = await request(url, {
-              method: req.form ? 'POST' : 'GET',
-              headers: req.form
-                ? { ...headers, 'content-type': 'application/x-www-form-urlencoded' }
-                : headers,
-              body: req.form ? new URLSearchParams(req.form).toString() : null,
+            response = await exchange(
               dispatcher,
-              signal: controller.signal,
-            });
+              {
+                url,
+                method: req.form ? 'POST' : 'GET',
+                headers: req.form
+                  ? { ...headers, 'content-type': 'application/x-www-form-urlencoded' }
+                  : headers,
+                body: req.form ? new URLSearchParams(req.form).toString() : null,
+                bodyFor(status, h) {
+                  if (REDIRECT_STATUSES.has(status) && h['location'] && !req.form) return 'discard';
+                  if (status < 200 || status > 299) return 'discard';
+                  const encodings = contentEncodings(h['content-encoding'] ?? null);
+                  if (!Array.isArray(encodings)) {
+                    plan.unsupported = encodings.unsupported;
+                    return 'stop';
+                  }
+                  plan.encodings = encodings;
+                  if (encodings.length === 0 && Number(h['content-length'] ?? NaN) > maxBodyBytes) {
+                    plan.declaredTooLarge = true;
+                    return 'stop';
+                  }
+                  return { keep: rawBodyLimit(encodings, maxBodyBytes) };
+                },
+              },
+              deadline,
+            );
           } catch (err) {
-            return errorResult(err, timedOut, config);
+            return errorResult(err, deadline.expired, config);
           }
-          const { statusCode } = response;
-          const responseHeaders = flatHeaders(response.headers);
+          const { status: statusCode, headers: responseHeaders } = response;
 
           if (REDIRECT_STATUSES.has(statusCode) && responseHeaders['location'] && !req.form) {
-            await discard(response.body);
             redirects++;
             if (redirects > config.maxRedirects) {
               return fetchError(
@@ -239,7 +271,6 @@ export function createFetcher(config: FetcherConfig): Fetcher {
 
           const finalUrl = url.href;
           if (statusCode === 304) {
-            await discard(response.body);
             return {
               kind: 'not-modified',
               finalUrl,
@@ -249,7 +280,6 @@ export function createFetcher(config: FetcherConfig): Fetcher {
             };
           }
           if (statusCode < 200 || statusCode > 299) {
-            await discard(response.body);
             return {
               kind: 'error',
               code: 'fetch.http_status',
@@ -258,38 +288,17 @@ export function createFetcher(config: FetcherConfig): Fetcher {
               retryAfter: parseRetryAfter(responseHeaders['retry-after'] ?? null, Date.now()),
             };
           }
-
-          const declaredLength = Number(responseHeaders['content-length'] ?? NaN);
-          const encoding = responseHeaders['content-encoding'] ?? null;
-          if (!encoding && declaredLength > maxBodyBytes) {
-            response.body.on('error', () => {}).destroy();
-            return tooLarge(maxBodyBytes, statusCode);
-          }
-          let body;
-          try {
-            body = await readLimitedBody(response.body, encoding, maxBodyBytes);
-          } catch (err) {
-            if (!timedOut && isDecodeError(err)) {
-              return fetchError(
-                'fetch.decompress',
-                `fetch: the ${encoding} body could not be decoded (${(err as Error).message})`,
-                statusCode,
-              );
-            }
-            return errorResult(err, timedOut, config);
-          }
-          if (body.kind === 'too_large') return tooLarge(maxBodyBytes, statusCode);
-          if (body.kind === 'unsupported_encoding') {
+          if (plan.unsupported !== null) {
             return fetchError(
               'fetch.decompress',
-              `fetch: the server used an unsupported content encoding "${body.encoding}"`,
+              `fetch: the server used an unsupported content encoding "${plan.unsupported}"`,
               statusCode,
             );
           }
-          return {
-            kind: 'ok',
+          if (response.tooLarge || plan.declaredTooLarge) return tooLarge(maxBodyBytes, statusCode);
+          const common = {
+            kind: 'ok' as const,
             status: statusCode,
-            body: body.bytes,
             finalUrl,
             permanentUrl: redirects > 0 && allPermanent ? finalUrl : null,
             contentType: responseHeaders['content-type'] ?? null,
@@ -297,8 +306,33 @@ export function createFetcher(config: FetcherConfig): Fetcher {
             lastModified: responseHeaders['last-modified'] ?? null,
             headers: responseHeaders,
           };
+          if (req.keepEncoded && plan.encodings.length > 0) {
+            // One owned copy of the received bytes (socket reads are views into larger buffers).
+            const raw = new Uint8Array(response.bytes);
+            let at = 0;
+            for (const chunk of response.chunks) {
+              raw.set(chunk, at);
+              at += chunk.length;
+            }
+            return { ...common, body: raw, encoded: { encodings: plan.encodings, maxBytes: maxBodyBytes } };
+          }
+          let body;
+          try {
+            body = decodeBody(response.chunks, response.bytes, plan.encodings, maxBodyBytes);
+          } catch (err) {
+            if (isDecodeError(err)) {
+              return fetchError(
+                'fetch.decompress',
+                decodeErrorMessage(responseHeaders['content-encoding'] ?? null, err as Error),
+                statusCode,
+              );
+            }
+            throw err;
+          }
+          if (body.kind !== 'ok') return tooLarge(maxBodyBytes, statusCode);
+          return { ...common, body: body.bytes };
         } catch (err) {
-          return errorResult(err, timedOut, config);
+          return errorResult(err, deadline.expired, config);
         } finally {
           release?.();
         }
@@ -334,17 +368,7 @@ function fetchError(code: FetchErrorCode, message: string, status: number | null
 }
 
 function tooLarge(maxBodyBytes: number, status: number): FetchError {
-  return fetchError(
-    'fetch.too_large',
-    `fetch: the response is larger than ${formatBytes(maxBodyBytes)}`,
-    status,
-  );
-}
-
-function formatBytes(n: number): string {
-  if (n >= 1024 * 1024) return `${+(n / (1024 * 1024)).toFixed(1)} MiB`;
-  if (n >= 1024) return `${+(n / 1024).toFixed(1)} KiB`;
-  return `${n} bytes`;
+  return fetchError('fetch.too_large', tooLargeMessage(maxBodyBytes), status);
 }
 
 /** An http(s) URL, or the message explaining why `text` is not one. */
@@ -389,26 +413,6 @@ function requestHeaders(
   if (req.etag) headers['if-none-match'] = req.etag;
   if (req.lastModified) headers['if-modified-since'] = req.lastModified;
   return headers;
-}
-
-function flatHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined) continue;
-    out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  return out;
-}
-
-/** Throws the rest of a body away without reading much of it. */
-async function discard(body: Readable & { dump?: (opts?: { limit: number }) => Promise<void> }) {
-  body.on('error', () => {});
-  try {
-    if (body.dump) await body.dump({ limit: 64 * 1024 });
-    else body.destroy();
-  } catch {
-    // the connection is dropped instead of reused; nothing to report
-  }
 }
 
 /** Retry-After as seconds from `now`: "120" or an HTTP date. Null when absent or unreadable. */

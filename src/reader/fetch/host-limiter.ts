@@ -1,9 +1,10 @@
 // A small per-key semaphore: at most `limit` holders per key (the fetcher keys by URL host), the
-// others wait in arrival order. Waiting can be abandoned through an AbortSignal.
+// others wait in arrival order. Waiting ends when the fetch's deadline expires.
+import type { Deadline } from './exchange.ts';
 
 export interface HostLimiter {
-  /** Resolves with a release function once a slot for `key` is free; rejects with signal.reason on abort. */
-  acquire(key: string, signal?: AbortSignal): Promise<() => void>;
+  /** Resolves with a release function once a slot for `key` is free; rejects with the deadline's reason. */
+  acquire(key: string, deadline?: Deadline): Promise<() => void>;
 }
 
 export function createHostLimiter(limit: number): HostLimiter {
@@ -32,8 +33,8 @@ export function createHostLimiter(limit: number): HostLimiter {
   }
 
   return {
-    acquire(key, signal) {
-      if (signal?.aborted) return Promise.reject(signal.reason);
+    acquire(key, deadline) {
+      if (deadline?.expired) return Promise.reject(deadline.reason);
       let slot = slots.get(key);
       if (!slot) {
         slot = { active: 0, waiting: [] };
@@ -45,17 +46,19 @@ export function createHostLimiter(limit: number): HostLimiter {
       }
       const waitingSlot = slot;
       return new Promise((resolve, reject) => {
-        const onAbort = () => {
-          const i = waitingSlot.waiting.indexOf(grant);
-          if (i !== -1) waitingSlot.waiting.splice(i, 1);
-          reject(signal?.reason);
-        };
+        let unsubscribe = () => {};
         const grant = () => {
-          signal?.removeEventListener('abort', onAbort);
+          unsubscribe();
           resolve(releaserFor(key));
         };
         waitingSlot.waiting.push(grant);
-        signal?.addEventListener('abort', onAbort, { once: true });
+        if (deadline) {
+          unsubscribe = deadline.onExpire(() => {
+            const i = waitingSlot.waiting.indexOf(grant);
+            if (i !== -1) waitingSlot.waiting.splice(i, 1);
+            reject(deadline.reason);
+          });
+        }
       });
     },
   };

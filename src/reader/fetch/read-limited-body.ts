@@ -1,61 +1,53 @@
-// Reads a response body through its Content-Encoding decoders, counting decoded bytes: a gzip
-// bomb is stopped at the limit. The compressed body is read first (it is bounded too: a body that
-// compresses cannot be much larger compressed than decoded), then decoded in one call per
-// encoding with zlib's output limit. One call instead of a stream of 16 KiB chunks: the streams
-// cost more than the inflating itself (2.5 s of CPU for the 1000 feeds of the refresh benchmark).
+// Decodes a response body through its Content-Encoding decoders, counting decoded bytes: a gzip
+// bomb is stopped at the limit. The compressed body is collected first (bounded too, see
+// rawBodyLimit: a body that compresses cannot be much larger compressed than decoded), then
+// decoded in one call per encoding with zlib's output limit. One call instead of a stream of
+// 16 KiB chunks: the streams cost more than the inflating itself (2.5 s of CPU for the 1000 feeds
+// of the refresh benchmark).
 
-import type { Readable } from 'node:stream';
 import zlib from 'node:zlib';
 
-export type LimitedBody =
-  | { kind: 'ok'; bytes: Uint8Array }
-  | { kind: 'too_large'; readBytes: number }
-  | { kind: 'unsupported_encoding'; encoding: string };
+export type LimitedBody = { kind: 'ok'; bytes: Uint8Array } | { kind: 'too_large'; readBytes: number };
 
 /** The encodings the fetcher advertises in Accept-Encoding and can decode. */
 export const ACCEPT_ENCODING = 'gzip, deflate, br';
 
+const DECODABLE = new Set(['gzip', 'x-gzip', 'deflate', 'br']);
+
 /**
- * Decodes `body` (the raw response stream) according to `contentEncoding` ("gzip", "br",
- * "gzip, br"…, applied in order, so decoded in reverse) and collects at most `maxBytes` decoded
- * bytes. Stream and decoder errors are thrown; `isDecodeError` tells them apart.
+ * The encodings of a Content-Encoding header ("gzip", "br", "gzip, br"…, applied in order), or
+ * the first one that cannot be decoded.
  */
-export async function readLimitedBody(
-  body: Readable,
-  contentEncoding: string | null,
-  maxBytes: number,
-): Promise<LimitedBody> {
-  // Errors still surface through the iteration below; this listener only keeps a destroy() after
-  // an early stop from becoming an uncaught 'error' event.
-  body.on('error', ignoreError);
-  const encodings = (contentEncoding ?? '')
+export function contentEncodings(header: string | null): string[] | { unsupported: string } {
+  const encodings = (header ?? '')
     .toLowerCase()
     .split(',')
     .map((e) => e.trim())
     .filter((e) => e !== '' && e !== 'identity');
-  for (const encoding of encodings) {
-    if (!['gzip', 'x-gzip', 'deflate', 'br'].includes(encoding)) {
-      body.destroy();
-      return { kind: 'unsupported_encoding', encoding };
-    }
-  }
+  const unsupported = encodings.find((e) => !DECODABLE.has(e));
+  return unsupported === undefined ? encodings : { unsupported };
+}
 
+/** How many bytes of a body with these encodings may be read to decode at most `maxBytes`. */
+export function rawBodyLimit(encodings: readonly string[], maxBytes: number): number {
   // Compressed data that does not compress grows by a few bytes per 16 KiB block at most.
-  const rawLimit = encodings.length === 0 ? maxBytes : maxBytes + Math.ceil(maxBytes / 64) + 1024;
-  const chunks: Buffer[] = [];
-  let total = 0;
-  let complete = false;
-  try {
-    for await (const chunk of body as AsyncIterable<Buffer>) {
-      total += chunk.length;
-      if (total > rawLimit) return { kind: 'too_large', readBytes: total };
-      chunks.push(chunk);
-    }
-    complete = true;
-  } finally {
-    if (!complete) body.destroy();
-  }
-  let bytes: Buffer = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total);
+  return encodings.length === 0 ? maxBytes : maxBytes + Math.ceil(maxBytes / 64) + 1024;
+}
+
+/**
+ * The body made of `chunks` (`total` bytes, at most rawBodyLimit), decoded in reverse order of
+ * `encodings`, or too_large past `maxBytes` decoded. Decoder errors are thrown; isDecodeError
+ * tells them apart.
+ */
+export function decodeBody(
+  chunks: readonly Buffer[],
+  total: number,
+  encodings: readonly string[],
+  maxBytes: number,
+): LimitedBody {
+  const rawLimit = rawBodyLimit(encodings, maxBytes);
+  if (total > rawLimit) return { kind: 'too_large', readBytes: total };
+  let bytes: Buffer = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks as Buffer[], total);
   for (let i = encodings.length - 1; i >= 0; i--) {
     if (bytes.length === 0) break;
     const limit = i === 0 ? maxBytes : rawLimit;
@@ -96,7 +88,57 @@ function decoded(encoding: string, bytes: Buffer, maxBytes: number): Buffer {
   }
 }
 
-function ignoreError() {}
+/** The fetcher's message for a body over the limit (fetch.too_large). */
+export function tooLargeMessage(maxBytes: number): string {
+  return `fetch: the response is larger than ${formatBytes(maxBytes)}`;
+}
+
+/** The fetcher's message for a body its decoders refused (fetch.decompress). */
+export function decodeErrorMessage(contentEncoding: string | null, err: Error): string {
+  return `fetch: the ${contentEncoding} body could not be decoded (${err.message})`;
+}
+
+function formatBytes(n: number): string {
+  if (n >= 1024 * 1024) return `${+(n / (1024 * 1024)).toFixed(1)} MiB`;
+  if (n >= 1024) return `${+(n / 1024).toFixed(1)} KiB`;
+  return `${n} bytes`;
+}
+
+/**
+ * Decodes a body the fetcher kept encoded (FetchRequest.keepEncoded): the same limits and the
+ * same error codes and messages as when the fetcher decodes it. Runs where the body is used (the
+ * refresh's worker threads), not on the thread that fetched it.
+ */
+export function decodeKeptBody(
+  body: Uint8Array,
+  encodings: readonly string[],
+  maxBytes: number,
+  contentEncoding: string | null,
+):
+  | { ok: true; bytes: Uint8Array }
+  | { ok: false; code: 'fetch.too_large' | 'fetch.decompress'; message: string } {
+  if (encodings.length === 0) return { ok: true, bytes: body };
+  let decodedBody: LimitedBody;
+  try {
+    decodedBody = decodeBody(
+      [Buffer.from(body.buffer, body.byteOffset, body.byteLength)],
+      body.byteLength,
+      encodings,
+      maxBytes,
+    );
+  } catch (err) {
+    if (isDecodeError(err))
+      return {
+        ok: false,
+        code: 'fetch.decompress',
+        message: decodeErrorMessage(contentEncoding, err as Error),
+      };
+    throw err;
+  }
+  if (decodedBody.kind !== 'ok')
+    return { ok: false, code: 'fetch.too_large', message: tooLargeMessage(maxBytes) };
+  return { ok: true, bytes: decodedBody.bytes };
+}
 
 /** True for errors raised by a zlib/brotli decoder (corrupt or truncated compressed data). */
 export function isDecodeError(err: unknown): boolean {

@@ -186,7 +186,13 @@ describe('parseOpml', () => {
     const doc = parseOpml(
       opml('<outline text="Todo"><outline text="Buy milk"/></outline>', '<title>Notes</title>'),
     );
-    assert.deepEqual(doc, { title: 'Notes', outlines: [] });
+    assert.deepEqual(doc.title, 'Notes');
+    assert.deepEqual(doc.outlines, []);
+    // The folders are still there (an export of empty categories keeps them).
+    assert.deepEqual(
+      doc.folders.map((f) => f.name),
+      ['Todo', 'Todo / Buy milk'],
+    );
   });
 
   it('throws OpmlError on what is not OPML', () => {
@@ -214,7 +220,8 @@ describe('parseOpml', () => {
     }
   });
 
-  it('reads a large export quickly', () => {
+  // Speed is measured in bench/, never asserted: this checks a 10,000-feed export is read whole.
+  it('reads a large export of 10,000 feeds in 100 categories', () => {
     const outlines: string[] = [];
     for (let c = 0; c < 100; c++) {
       outlines.push(`<outline text="Category ${c}">`);
@@ -225,12 +232,10 @@ describe('parseOpml', () => {
       }
       outlines.push('</outline>');
     }
-    const started = performance.now();
     const doc = parseOpml(opml(outlines.join('\n')));
-    const elapsed = performance.now() - started;
     assert.equal(doc.outlines.length, 10_000);
     assert.equal(doc.outlines[9_999]?.category, 'Category 99');
-    assert.ok(elapsed < 1_000, `took ${elapsed.toFixed(0)} ms`);
+    assert.equal(doc.outlines[9_999]?.title, 'Feed 99-99 & co');
   });
 });
 

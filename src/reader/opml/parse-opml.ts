@@ -20,9 +20,19 @@ export interface OpmlFeed {
   attributes: Record<string, string>;
 }
 
+/** A folder outline (one without xmlUrl), empty ones included. */
+export interface OpmlFolder {
+  /** Its path, as `OpmlFeed.category` writes it. */
+  name: string;
+  /** Every attribute of the outline as written, entities decoded. */
+  attributes: Record<string, string>;
+}
+
 export interface OpmlDocument {
   title: string | null;
   outlines: OpmlFeed[];
+  /** The folders in document order, each path once (the first outline's attributes). */
+  folders: OpmlFolder[];
 }
 
 /** Separator between nested folder names in `OpmlFeed.category`. */
@@ -40,6 +50,7 @@ export function parseOpml(text: string): OpmlDocument {
   if (source === '') throw new OpmlError('empty document');
 
   const feeds: OpmlFeed[] = [];
+  const folders = new Map<string, OpmlFolder>();
   const open: OpenElement[] = [];
   let rootName: string | null = null;
   let sawOpml = false;
@@ -64,17 +75,21 @@ export function parseOpml(text: string): OpmlDocument {
           const read = (key: string): string | null => attributeIgnoringCase(attributes, key);
           const label = cleanLabel(read('title')) ?? cleanLabel(read('text'));
           const xmlUrl = feedUrl(read('xmlUrl'), read('type'), read('url'));
+          const path = open.filter((e) => e.isFolder && e.folder !== null).map((e) => e.folder);
           if (xmlUrl !== null) {
-            const folders = open.filter((e) => e.isFolder && e.folder !== null).map((e) => e.folder);
             feeds.push({
               title: label,
               xmlUrl,
               htmlUrl: nonEmpty(read('htmlUrl')),
-              category: folders.length > 0 ? folders.join(OPML_CATEGORY_SEPARATOR) : null,
+              category: path.length > 0 ? path.join(OPML_CATEGORY_SEPARATOR) : null,
               attributes,
             });
           } else {
             element = { name, folder: label, isFolder: true };
+            if (label !== null) {
+              const folderPath = [...path, label].join(OPML_CATEGORY_SEPARATOR);
+              if (!folders.has(folderPath)) folders.set(folderPath, { name: folderPath, attributes });
+            }
           }
         }
         open.push(element);
@@ -105,7 +120,7 @@ export function parseOpml(text: string): OpmlDocument {
       rootName === null ? 'not an OPML document' : `not an OPML document (root element <${rootName}>)`,
     );
   }
-  return { title, outlines: feeds };
+  return { title, outlines: feeds, folders: [...folders.values()] };
 }
 
 /** The element name without namespace prefix, lower case. */

@@ -55,3 +55,12 @@ test('decodedXmlEntities reads only XML entities and ASCII references', () => {
   assert.equal(decodedXmlEntities('caf&eacute;'), null);
   assert.equal(decodedXmlEntities('caf&#233;'), null);
 });
+
+test('long texts with numeric references decode as decodeHTML reads them', () => {
+  // Longer than 4 KB, as an escaped article body is.
+  const long = '&lt;p&gt;caf&#233; &#x2019;quoted&#8217; &amp;amp; &#60;b&#62; & done&lt;/p&gt;\n'.repeat(
+    500,
+  );
+  assert.equal(decodeEntities(long), decodeHTML(long));
+  assert.equal(decodedXmlEntities('&#60;p&#62;'.repeat(1000)), '<p>'.repeat(1000));
+});

@@ -31,15 +31,14 @@ const NOT_SIMPLE = -1;
 
 /**
  * The value decoded when its references are all XML entities or plain numeric ones, else null.
- * Each kind of reference is replaced in one pass that writes a flat string (an atom regexp with
- * a string replacement), rather than concatenating a piece per reference.
+ * With XML entities only, each kind is replaced in one pass that writes a flat string (an atom
+ * regexp with a string replacement); numeric references are decoded in one loop with the rest.
  */
 function simplyDecoded(value: string, asciiOnly: boolean): string | null {
   const kinds = simpleReferences(value, asciiOnly);
   if (kinds === NOT_SIMPLE) return null;
   // A numeric reference may write '&': with other references around, all in one pass.
-  if (kinds & NUMERIC)
-    return value.replace(kinds === NUMERIC ? NUMERIC_REFERENCE : ANY_REFERENCE, characterOf);
+  if (kinds & NUMERIC) return withSimpleReferencesDecoded(value);
   let out = value;
   if (kinds & LT) out = out.replace(/&lt;/g, '<');
   if (kinds & GT) out = out.replace(/&gt;/g, '>');
@@ -50,19 +49,46 @@ function simplyDecoded(value: string, asciiOnly: boolean): string | null {
   return out;
 }
 
-const NUMERIC_REFERENCE = /&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,8}));/g;
-const ANY_REFERENCE = /&(?:#[xX]([0-9a-fA-F]{1,8})|#([0-9]{1,8})|(amp|lt|gt|quot|apos));/g;
-const XML_ENTITY_CHARACTER: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
-
-function characterOf(
-  match: string,
-  hex: string | undefined,
-  decimal: string | undefined,
-  name: string | undefined,
-): string {
-  if (hex !== undefined) return String.fromCodePoint(parseInt(hex, 16));
-  if (decimal !== undefined) return String.fromCodePoint(Number(decimal));
-  return (name !== undefined ? XML_ENTITY_CHARACTER[name] : undefined) ?? match;
+/**
+ * `value` with every reference decoded, once simpleReferences has found them all well-formed.
+ * A loop rather than `replace` with a function: V8 caches the matches of such a replace on a
+ * subject longer than 4 KB until the next full collection, so a long content would stay alive
+ * (and be promoted to the old generation) long after it was decoded.
+ */
+function withSimpleReferencesDecoded(value: string): string {
+  let out = '';
+  // Characters before `copied` are in `out`.
+  let copied = 0;
+  for (let amp = value.indexOf('&'); amp >= 0; amp = value.indexOf('&', amp + 1)) {
+    const c = value.charCodeAt(amp + 1);
+    let character: string;
+    let semicolon: number;
+    if (c === 35 /* # */) {
+      semicolon = value.indexOf(';', amp + 2);
+      const hex = (value.charCodeAt(amp + 2) | 0x20) === 120; /* x */
+      const code = hex
+        ? parseInt(value.slice(amp + 3, semicolon), 16)
+        : Number(value.slice(amp + 2, semicolon));
+      character = String.fromCodePoint(code);
+    } else if (c === 97 /* a */) {
+      const isAmp = value.charCodeAt(amp + 2) === 109; /* m */
+      character = isAmp ? '&' : "'";
+      semicolon = amp + (isAmp ? 4 : 5);
+    } else if (c === 108 /* l */ || c === 103 /* g */) {
+      character = c === 108 ? '<' : '>';
+      semicolon = amp + 3;
+    } else if (c === 113 /* q */) {
+      character = '"';
+      semicolon = amp + 5;
+    } else {
+      // A bare '&' is text.
+      continue;
+    }
+    out += value.slice(copied, amp) + character;
+    copied = semicolon + 1;
+    amp = semicolon;
+  }
+  return out + value.slice(copied);
 }
 
 /** The kinds of references in `value`, or NOT_SIMPLE when one needs decodeHTML. */

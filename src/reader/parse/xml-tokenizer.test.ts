@@ -11,12 +11,11 @@ function eventsOf(text: string, maxDepth = 1000): { events: string[]; unclosedCd
     text,
     0,
     {
-      onopentag(name, attribs) {
-        events.push(
-          `<${name}${Object.entries(attribs)
-            .map(([k, v]) => ` ${k}=${JSON.stringify(v)}`)
-            .join('')}>`,
-        );
+      onopentag(name, attributes) {
+        let shown = '';
+        for (let i = 0; i < attributes.length; i++)
+          shown += ` ${attributes.names[i]}=${JSON.stringify(attributes.values[i])}`;
+        events.push(`<${name}${shown}>`);
       },
       onclosetag(name) {
         events.push(`</${name}>`);
@@ -83,54 +82,51 @@ test('an unclosed CDATA section runs to the end; a tag cut off by the end is dro
 });
 
 test('nesting deeper than the limit gives parse.too_deep', () => {
-  const start = performance.now();
   assert.throws(
     () => eventsOf('<a>'.repeat(10_000)),
     (error: unknown) => error instanceof ParseError && error.code === 'parse.too_deep',
   );
-  assert.ok(performance.now() - start < 500);
 });
 
-test('hostile inputs stay linear: floods of <, stray end tags, open tags, attributes, CDATA', () => {
-  const mb = 1024 * 1024;
-  const cases: Array<[string, string]> = [
-    ['<', '<rss><channel><title>' + '<'.repeat(8 * mb)],
-    ['stray end tags under a deep stack', '<x>'.repeat(999) + '</y>'.repeat(2 * mb)],
-    ['an attribute list never closed', '<rss a' + ' b'.repeat(4 * mb)],
-    ['an unclosed comment', '<rss><!--' + '-'.repeat(8 * mb)],
-    ['an unclosed CDATA', '<rss><![CDATA[' + ']'.repeat(8 * mb)],
-    ['ampersands', '<rss><channel><title>' + '&#'.repeat(mb) + '</title></channel></rss>'],
-  ];
-  for (const [what, text] of cases) {
-    const start = performance.now();
-    try {
-      parseFeed(text, { url: null });
-    } catch (error) {
-      if (!(error instanceof ParseError)) throw error;
+// A quadratic reading of any of these would take minutes: the test's timeout catches it (speed
+// itself is measured in bench/, never asserted).
+test(
+  'hostile inputs end: floods of <, stray end tags, open tags, attributes, CDATA',
+  { timeout: 120_000 },
+  () => {
+    const mb = 1024 * 1024;
+    const cases: Array<[string, string]> = [
+      ['<', '<rss><channel><title>' + '<'.repeat(8 * mb)],
+      ['stray end tags under a deep stack', '<x>'.repeat(999) + '</y>'.repeat(2 * mb)],
+      ['an attribute list never closed', '<rss a' + ' b'.repeat(4 * mb)],
+      ['an unclosed comment', '<rss><!--' + '-'.repeat(8 * mb)],
+      ['an unclosed CDATA', '<rss><![CDATA[' + ']'.repeat(8 * mb)],
+      ['ampersands', '<rss><channel><title>' + '&#'.repeat(mb) + '</title></channel></rss>'],
+    ];
+    for (const [what, text] of cases) {
+      try {
+        parseFeed(text, { url: null });
+      } catch (error) {
+        if (!(error instanceof ParseError)) throw new Error(`${what}: ${String(error)}`, { cause: error });
+      }
     }
-    // Generous for a loaded CI machine: a quadratic reading of any of these takes minutes.
-    assert.ok(performance.now() - start < 8000, `${what}: ${Math.round(performance.now() - start)} ms`);
-  }
-});
+  },
+);
 
-test('a 50 MB body of <item> repeated fails clearly, quickly; 5 MB of items parse in seconds', () => {
+test('a 50 MB body of <item> repeated fails clearly; 5 MB of items parse', { timeout: 120_000 }, () => {
   const head = '<rss version="2.0"><channel><title>Big</title>';
   const unclosed = head + '<item>'.repeat((50 * 1024 * 1024) / 6);
-  let start = performance.now();
   assert.throws(
     () => parseFeed(unclosed, { url: null }),
     (error: unknown) => error instanceof ParseError && error.code === 'parse.too_deep',
   );
-  assert.ok(performance.now() - start < 2000);
 
   const item = '<item><title>T &amp; x</title><link>https://big.example/1</link></item>';
   const count = Math.floor((5 * 1024 * 1024) / item.length);
   const heapBefore = process.memoryUsage().heapUsed;
-  start = performance.now();
   const feed = parseFeed(head + item.repeat(count) + '</channel></rss>', { url: null });
   assert.equal(feed.entries.length, count);
   assert.equal(feed.entries[count - 1]?.title, 'T & x');
-  assert.ok(performance.now() - start < 20_000, `${Math.round(performance.now() - start)} ms`);
   // The entries themselves, not copies of the document per element.
   assert.ok(process.memoryUsage().heapUsed - heapBefore < 1024 * 1024 * 1024);
 });

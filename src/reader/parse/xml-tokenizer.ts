@@ -19,9 +19,62 @@
 
 import { ParseError } from './parse-error.ts';
 
+/**
+ * The attributes of the start tag being reported, in document order: one object per tokenizer
+ * run, refilled for every tag, so it is valid only during `onopentag` (copy what is kept).
+ */
+export class XmlAttributes {
+  /** Lowercased names. */
+  readonly names: string[];
+  /** Values as written (entities not decoded). */
+  readonly values: string[];
+  length: number;
+  /** Names already given, once the tag has many attributes (keeps duplicate checks linear). */
+  private seen: Set<string> | null;
+
+  constructor() {
+    this.names = [];
+    this.values = [];
+    this.length = 0;
+    this.seen = null;
+  }
+
+  /** The value of the attribute `name` (lowercased), undefined when the tag has none. */
+  get(name: string): string | undefined {
+    for (let i = 0; i < this.length; i++) if (this.names[i] === name) return this.values[i];
+    return undefined;
+  }
+
+  /** Adds an attribute unless the tag already has one of that name (the first of duplicates wins). */
+  add(name: string, value: string): void {
+    if (this.seen !== null) {
+      if (this.seen.has(name)) return;
+      this.seen.add(name);
+    } else {
+      for (let i = 0; i < this.length; i++) if (this.names[i] === name) return;
+      if (this.length === 16) this.seen = new Set(this.names.slice(0, 16)).add(name);
+    }
+    this.names[this.length] = name;
+    this.values[this.length] = value;
+    this.length++;
+  }
+
+  clear(): void {
+    this.length = 0;
+    this.seen = null;
+  }
+
+  /** Drops every string held, so that the document can be collected once tokenized. */
+  release(): void {
+    this.clear();
+    this.names.length = 0;
+    this.values.length = 0;
+  }
+}
+
 export interface XmlTokenListener {
   /** A start tag; `name` and attribute names are lowercased, values as written. */
-  onopentag(name: string, attribs: Record<string, string>): void;
+  onopentag(name: string, attributes: XmlAttributes): void;
   /** The end of the element opened with `name` (lowercased), written or implied. */
   onclosetag(name: string): void;
   /** Text between `from` and `to` in the document (slice it only if it is needed). */
@@ -47,13 +100,10 @@ export function tokenizeXml(
   // How many times each name is on the stack: an end tag that matches nothing is dropped in
   // constant time, so a flood of stray end tags under a deep stack stays linear.
   const openCount = new Map<string, number>();
+  const attributes = new XmlAttributes();
   let unclosedCdata = false;
   let textStart = start;
   let i = start;
-
-  const flushText = (to: number): void => {
-    if (to > textStart) listener.ontext(textStart, to);
-  };
 
   while (i < n) {
     const lt = text.indexOf('<', i);
@@ -65,7 +115,7 @@ export function tokenizeXml(
       let k = lt + 2;
       while (k < n && !isEndOfName(text.charCodeAt(k))) k++;
       const name = lowerAscii(text.slice(lt + 1, k));
-      const attribs: Record<string, string> = {};
+      attributes.clear();
       let selfClosing = false;
       let ended = false;
       while (k < n) {
@@ -124,10 +174,9 @@ export function tokenizeXml(
             value = text.slice(valueStart, k);
           }
         }
-        // The first of duplicate attributes wins ('constructor' and friends are not own strings).
-        if (typeof attribs[attrName] !== 'string') attribs[attrName] = value;
+        attributes.add(attrName, value);
       }
-      flushText(lt);
+      if (lt > textStart) listener.ontext(textStart, lt);
       if (!ended) {
         // Cut off by the end of the document: the tag is dropped.
         textStart = n;
@@ -138,7 +187,7 @@ export function tokenizeXml(
       }
       stack.push(name);
       openCount.set(name, (openCount.get(name) ?? 0) + 1);
-      listener.onopentag(name, attribs);
+      listener.onopentag(name, attributes);
       if (selfClosing) {
         stack.pop();
         decrement(openCount, name);
@@ -164,7 +213,7 @@ export function tokenizeXml(
       }
       const name = lowerAscii(text.slice(nameStart, k));
       const gt = k < n && text.charCodeAt(k) === 62 ? k : text.indexOf('>', k);
-      flushText(lt);
+      if (lt > textStart) listener.ontext(textStart, lt);
       if (gt < 0) {
         textStart = n;
         break;
@@ -183,7 +232,7 @@ export function tokenizeXml(
     }
 
     if (c === 33 /* ! */) {
-      flushText(lt);
+      if (lt > textStart) listener.ontext(textStart, lt);
       let end: number;
       if (text.startsWith('[CDATA[', lt + 2)) {
         const close = text.indexOf(']]>', lt + 9);
@@ -212,7 +261,7 @@ export function tokenizeXml(
 
     if (c === 63 /* ? */) {
       // Processing instruction: to '?>', or to the first '>' when it is never closed so.
-      flushText(lt);
+      if (lt > textStart) listener.ontext(textStart, lt);
       const close = text.indexOf('?>', lt + 2);
       const gt = close < 0 ? text.indexOf('>', lt + 2) : close + 1;
       i = textStart = gt < 0 ? n : gt + 1;
@@ -223,7 +272,8 @@ export function tokenizeXml(
     i = lt + 1;
   }
 
-  flushText(n);
+  if (n > textStart) listener.ontext(textStart, n);
+  attributes.release();
   for (let open = stack.pop(); open !== undefined; open = stack.pop()) listener.onclosetag(open);
   return { unclosedCdata };
 }

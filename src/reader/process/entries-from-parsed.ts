@@ -18,12 +18,22 @@ export function identityKeyOf(entry: ParsedEntry): string {
   return `hash:${sha256(`${entry.title ?? ''}\u0000${entry.content ?? entry.summary ?? ''}`).slice(0, 40)}`;
 }
 
-export function entriesFromParsed(feed: ParsedFeed, input: { feedUrl: string; now: number }): NewEntry[] {
+export function entriesFromParsed(
+  feed: ParsedFeed,
+  input: {
+    feedUrl: string;
+    now: number;
+    /** The feed's remove selector (src/reader/full-content/remove-elements.ts), applied before sanitizing. */
+    prepareHtml?: ((html: string) => string) | null;
+  },
+): NewEntry[] {
   const feedBase = feed.link ?? input.feedUrl;
   return feed.entries.map((e) => {
     const base = e.base ?? feedBase;
     const rawHtml = e.content ?? e.summary ?? '';
-    const content = sanitizeEntryHtml(rawHtml, { baseUrl: base });
+    const content = sanitizeEntryHtml(input.prepareHtml ? input.prepareHtml(rawHtml) : rawHtml, {
+      baseUrl: base,
+    });
     const summary = htmlToText(e.summary ?? e.content ?? '', 500);
     let dateAt = e.published ?? e.updated ?? input.now;
     if (dateAt > input.now + FUTURE_TOLERANCE_MS) dateAt = input.now;

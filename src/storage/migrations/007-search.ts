@@ -3,7 +3,6 @@
 // table with a tsvector and a GIN index, emptied by a cascading foreign key. Entries stored
 // before are indexed here.
 import { sql, type Kysely, type Migration } from 'kysely';
-import { reindexAllEntries } from '../../search/search-index.ts';
 import type { Dialect } from '../database.ts';
 import type { Schema } from '../schema.ts';
 
@@ -26,6 +25,9 @@ export function migration007Search(dialect: Dialect): Migration {
           tags text NOT NULL)`.execute(db);
         await sql`CREATE INDEX entry_search_tsv ON entry_search USING gin (tsv)`.execute(db);
       }
+      // Imported here: every process loads the migrations, few run this one (tokenizers and
+      // entity tables would cost every command's start-up).
+      const { reindexAllEntries } = await import('../../search/search-index.ts');
       await reindexAllEntries(db as Kysely<Schema>);
     },
   };

@@ -23,7 +23,8 @@ import { apiParams } from '../api-params.ts';
 import { streamedBody } from '../streamed-body.ts';
 
 const PAGE = 50;
-const ID_PAGE = 20_000;
+// Large pages: each page scans and sorts every unread row above its cursor again.
+const ID_PAGE = 100_000;
 
 function itemJson(item: ApiItem): string {
   return JSON.stringify({
@@ -215,7 +216,7 @@ export async function feverApi(c: Context<AppEnv>): Promise<Response> {
     if (key) deps.log.info('fever: bad api_key', { ip: c.req.header('x-forwarded-for') ?? null });
     return c.json({ api_version: 3, auth: 0 }, 200, cors);
   }
-  const response = streamedBody(c, answer(deps, user, params));
+  const response = await streamedBody(c, answer(deps, user, params));
   for (const [k, v] of Object.entries(cors)) response.headers.set(k, v);
   return response;
 }

@@ -22,7 +22,9 @@ import { parseStreamId, stateFilterOf } from './greader-stream-id.ts';
 
 const MAX_IDS = 100_000;
 const MAX_CONTENTS = 1000;
-const IDS_PAGE = 20_000;
+// One query for any n up to MAX_IDS: each further page would scan and sort the unread rows
+// below the cursor again (pages of 20,000 cost 1.5x one of 100,000), and a page of ids is small.
+const IDS_PAGE = MAX_IDS;
 const CONTENTS_PAGE = 100;
 
 interface Paging {
@@ -87,10 +89,11 @@ async function pagingOf(
  * Pages of a stream: yields each page, then `{ continuation }` (the last id when more remain).
  * The last page is fetched with one extra row, so "more remain" costs no extra query.
  */
-async function* pagesOf<T extends { id: number }>(
+async function* pagesOf<T>(
   paging: Paging,
   pageSize: number,
   fetch: (q: ApiItemQuery) => Promise<T[]>,
+  idOf: (row: T) => number,
 ): AsyncGenerator<T[], string | null> {
   let remaining = paging.n;
   const q = { ...paging.query };
@@ -102,7 +105,8 @@ async function* pagesOf<T extends { id: number }>(
     if (more) rows = rows.slice(0, want);
     if (rows.length) yield rows;
     remaining -= rows.length;
-    const lastId = rows.at(-1)?.id;
+    const last = rows.at(-1);
+    const lastId = last === undefined ? undefined : idOf(last);
     if (rows.length < want || lastId === undefined) return null;
     if (isLast) return more ? String(lastId) : null;
     if (q.order === 'desc') q.belowId = q.belowId == null ? lastId : Math.min(q.belowId, lastId);
@@ -110,39 +114,76 @@ async function* pagesOf<T extends { id: number }>(
   }
 }
 
-function itemJson(item: ApiItem, folders: ApiFolders, labels: string[] | undefined): string {
-  const folder = folders.folderOf(item.categoryId, item.categoryName);
-  const categories = [READING_LIST, `${LABEL_PREFIX}${folder.name}`];
-  if (item.read) categories.push(`${STATE_PREFIX}read`);
-  if (item.starred) categories.push(`${STATE_PREFIX}starred`);
-  for (const l of labels ?? []) categories.push(`${LABEL_PREFIX}${l}`);
-  const link = item.url ?? item.siteUrl ?? item.feedUrl;
-  const author = item.authors
-    .map((a) => a.name ?? a.email ?? '')
-    .filter(Boolean)
-    .join(', ');
-  return JSON.stringify({
-    id: longItemId(item.id),
-    crawlTimeMsec: String(Math.floor(item.id / 1000)),
-    timestampUsec: String(item.id),
-    published: Math.floor(item.dateAt / 1000),
-    title: item.title,
-    ...(author ? { author } : {}),
-    canonical: [{ href: link }],
-    alternate: [{ href: link, type: 'text/html' }],
-    summary: { direction: 'ltr', content: item.content },
-    categories,
-    origin: { streamId: `feed/${item.feedId}`, title: item.feedTitle, htmlUrl: item.siteUrl ?? item.feedUrl },
-    ...(item.enclosures.length
-      ? {
-          enclosure: item.enclosures.map((e) => ({
-            href: e.url,
-            ...(e.type ? { type: e.type } : {}),
-            ...(e.length ? { length: e.length } : {}),
-          })),
-        }
-      : {}),
-  });
+const json = JSON.stringify;
+const READ_TAG = json(`${STATE_PREFIX}read`);
+const STARRED_TAG = json(`${STATE_PREFIX}starred`);
+
+/**
+ * What the items of one answer share, written once: each folder's categories prefix and each
+ * feed's origin object, as JSON text.
+ */
+class ItemWriter {
+  readonly #folders: ApiFolders;
+  readonly #folderTags = new Map<number | null, string>();
+  readonly #origins = new Map<number, string>();
+  constructor(folders: ApiFolders) {
+    this.#folders = folders;
+  }
+
+  #folderTag(item: ApiItem): string {
+    const key = item.categoryName === null ? null : item.categoryId;
+    let tag = this.#folderTags.get(key);
+    if (tag === undefined) {
+      const folder = this.#folders.folderOf(item.categoryId, item.categoryName);
+      tag = `${json(READING_LIST)},${json(`${LABEL_PREFIX}${folder.name}`)}`;
+      this.#folderTags.set(key, tag);
+    }
+    return tag;
+  }
+
+  #origin(item: ApiItem): string {
+    let origin = this.#origins.get(item.feedId);
+    if (origin === undefined) {
+      origin = json({
+        streamId: `feed/${item.feedId}`,
+        title: item.feedTitle,
+        htmlUrl: item.siteUrl ?? item.feedUrl,
+      });
+      this.#origins.set(item.feedId, origin);
+    }
+    return origin;
+  }
+
+  /** One item as Google Reader writes it (keys in the order FreshRSS gives them). */
+  item(item: ApiItem, labels: string[] | undefined): string {
+    let categories = this.#folderTag(item);
+    if (item.read) categories += `,${READ_TAG}`;
+    if (item.starred) categories += `,${STARRED_TAG}`;
+    if (labels) for (const l of labels) categories += `,${json(`${LABEL_PREFIX}${l}`)}`;
+    const link = json(item.url ?? item.siteUrl ?? item.feedUrl);
+    let author = '';
+    for (const a of item.authors) {
+      const name = a.name ?? a.email ?? '';
+      if (name) author = author ? `${author}, ${name}` : name;
+    }
+    let out =
+      `{"id":"${longItemId(item.id)}","crawlTimeMsec":"${Math.floor(item.id / 1000)}",` +
+      `"timestampUsec":"${item.id}","published":${Math.floor(item.dateAt / 1000)},"title":${json(item.title)}`;
+    if (author) out += `,"author":${json(author)}`;
+    out +=
+      `,"canonical":[{"href":${link}}],"alternate":[{"href":${link},"type":"text/html"}],` +
+      `"summary":{"direction":"ltr","content":${json(item.content)}},"categories":[${categories}],` +
+      `"origin":${this.#origin(item)}`;
+    if (item.enclosures.length)
+      out += `,"enclosure":${json(
+        item.enclosures.map((e) => ({
+          href: e.url,
+          ...(e.type ? { type: e.type } : {}),
+          ...(e.length ? { length: e.length } : {}),
+        })),
+      )}`;
+    return `${out}}`;
+  }
 }
 
 async function* itemsJson(
@@ -151,7 +192,8 @@ async function* itemsJson(
   pages: AsyncGenerator<ApiItem[], string | null>,
   head: string,
 ): AsyncGenerator<string> {
-  yield head + '"items":[';
+  const writer = new ItemWriter(folders);
+  let chunk = `${head}"items":[`;
   let first = true;
   let next = await pages.next();
   while (!next.done) {
@@ -161,11 +203,15 @@ async function* itemsJson(
       req.user.id,
       page.map((i) => i.id),
     );
-    yield (first ? '' : ',') + page.map((i) => itemJson(i, folders, labels.get(i.id))).join(',');
-    first = false;
+    for (const item of page) {
+      chunk += (first ? '' : ',') + writer.item(item, labels.get(item.id));
+      first = false;
+    }
+    yield chunk;
+    chunk = '';
     next = await pages.next();
   }
-  yield next.value ? `],"continuation":"${next.value}"}` : ']}';
+  yield chunk + (next.value ? `],"continuation":"${next.value}"}` : ']}');
 }
 
 function envelopeHead(streamId: string): string {
@@ -186,7 +232,12 @@ export async function streamContents(req: GreaderRequest, pathStream: string | n
     itemsJson(
       req,
       folders,
-      pagesOf(paging, CONTENTS_PAGE, (q) => apiItems(db, q)),
+      pagesOf(
+        paging,
+        CONTENTS_PAGE,
+        (q) => apiItems(db, q),
+        (item) => item.id,
+      ),
       head,
     ),
   );
@@ -194,14 +245,14 @@ export async function streamContents(req: GreaderRequest, pathStream: string | n
 
 const JSON_TYPE = 'application/json; charset=UTF-8';
 
-async function* idsJson(pages: AsyncGenerator<{ id: number }[], string | null>): AsyncGenerator<string> {
+async function* idsJson(pages: AsyncGenerator<number[], string | null>): AsyncGenerator<string> {
   yield '{"itemRefs":[';
   let first = true;
   let next = await pages.next();
   while (!next.done) {
     let chunk = '';
-    for (const r of next.value) {
-      chunk += `${first ? '' : ','}{"id":"${r.id}"}`;
+    for (const id of next.value) {
+      chunk += `${first ? '' : ','}{"id":"${id}"}`;
       first = false;
     }
     yield chunk;
@@ -221,7 +272,14 @@ export async function streamItemIds(req: GreaderRequest): Promise<Response> {
   const db = req.deps.database.db;
   return streamedBody(
     req.c,
-    idsJson(pagesOf(paging, IDS_PAGE, async (q) => (await apiItemIds(db, q)).map((id) => ({ id })))),
+    idsJson(
+      pagesOf(
+        paging,
+        IDS_PAGE,
+        (q) => apiItemIds(db, q),
+        (id) => id,
+      ),
+    ),
   );
 }
 

@@ -1,5 +1,8 @@
 // edit-tag, mark-all-as-read, subscription/edit, subscription/quickadd, subscription/import,
 // rename-tag, disable-tag. Answers `OK` (text) or 400 for what cannot be resolved.
+import { importOpmlDocument } from '../../../migrate-in/import-opml-document.ts';
+import { decodeFeedBytes } from '../../../reader/decode/decode-feed-bytes.ts';
+import { opmlWarnings } from '../../../reader/opml/opml-warnings.ts';
 import { parseOpml } from '../../../reader/opml/parse-opml.ts';
 import {
   addEntryLabel,
@@ -11,11 +14,9 @@ import {
 } from '../../../storage/api-labels.ts';
 import { deleteCategory, ensureCategory, renameCategory } from '../../../storage/categories.ts';
 import { setEntriesRead, setEntriesStarred } from '../../../storage/api-entry-states.ts';
-import { findOrCreateFeed } from '../../../storage/feeds.ts';
 import {
   moveSubscription,
   renameSubscription,
-  subscribe,
   subscriptionForFeed,
   unsubscribe,
 } from '../../../storage/subscriptions.ts';
@@ -167,41 +168,47 @@ export async function quickAdd(req: GreaderRequest): Promise<Response> {
   }
 }
 
-/** POST subscription/import: the raw OPML as body; subscribes without fetching now. */
+/**
+ * POST subscription/import: the raw OPML as body. The same import as `veille import` and the
+ * subscriptions page (importOpmlDocument: folders, FreshRSS `frss:` settings, filter actions,
+ * attributes kept for export); what it could not use is logged. The feeds it subscribes to are
+ * fetched in the background: an import of hundreds of feeds must not hold the request.
+ */
 export async function subscriptionImport(req: GreaderRequest): Promise<Response> {
   const db = req.deps.database.db;
+  const userId = req.user.id;
+  const bytes = new Uint8Array(await req.c.req.arrayBuffer());
+  const text = decodeFeedBytes(bytes, req.c.req.header('content-type') ?? null).text;
   let doc;
   try {
-    doc = parseOpml(await req.c.req.text());
+    doc = parseOpml(text);
   } catch (err) {
     return badRequest(req.c, (err as Error).message);
   }
-  const now = req.deps.now();
-  const fresh: number[] = [];
-  for (const outline of doc.outlines) {
-    const url = normalizeFeedUrl(outline.xmlUrl);
-    if (!url) continue;
-    const category = outline.category ? await ensureCategory(db, req.user.id, outline.category) : null;
-    const feed = await findOrCreateFeed(db, {
-      url,
-      options: {},
-      userId: req.user.id,
-      title: outline.title?.trim() || new URL(url).hostname,
-      siteUrl: outline.htmlUrl,
-      now,
-    });
-    if (await subscriptionForFeed(db, req.user.id, feed.id)) continue;
-    await subscribe(db, {
-      userId: req.user.id,
-      feedId: feed.id,
-      categoryId: category?.id ?? null,
-      title: outline.title,
-      now,
-    });
-    if (feed.last_checked_at === null) fresh.push(feed.id);
-  }
-  // Fetched in the background: an import of hundreds of feeds must not hold the request.
-  if (fresh.length) void req.deps.refreshFeedIds(fresh).catch(() => undefined);
+  const subscribedBefore = new Set(
+    (await db.selectFrom('subscriptions').select('feed_id').where('user_id', '=', userId).execute()).map(
+      (s) => s.feed_id,
+    ),
+  );
+  const fileName = 'subscription/import';
+  const result = await importOpmlDocument(db, { userId, doc, fileName, now: req.deps.now() });
+  const problems = [...opmlWarnings(text).map((w) => `${fileName}: ${w}`), ...result.problems];
+  req.deps.log.info('greader: subscriptions imported', {
+    userId,
+    added: result.added,
+    already: result.already,
+    categories: result.categories,
+    ...(problems.length ? { problems } : {}),
+  });
+  const fresh = await db
+    .selectFrom('subscriptions as s')
+    .innerJoin('feeds as f', 'f.id', 's.feed_id')
+    .select('f.id')
+    .where('s.user_id', '=', userId)
+    .where('f.last_checked_at', 'is', null)
+    .execute();
+  const ids = fresh.map((f) => f.id).filter((id) => !subscribedBefore.has(id));
+  if (ids.length) void req.deps.refreshFeedIds(ids).catch(() => undefined);
   return ok(req);
 }
 

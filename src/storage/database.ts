@@ -2,12 +2,13 @@
 // `postgres://…`. Returns a Kysely instance plus the dialect, the only place that differs.
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely } from 'kysely';
 import type pg from 'pg';
 import type { Schema } from './schema.ts';
 import { migrateToLatest } from './migrate.ts';
 import { openSqliteConnection } from './sqlite-connection.ts';
 import { PooledSqliteDialect } from './sqlite-dialect.ts';
+import { SchemaScopedPostgresDialect } from './postgres-dialect.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -81,7 +82,7 @@ async function openPostgres(url: string, options: OpenOptions): Promise<Database
       // starting workers costs more than it saves (3–6× slower stream pages under concurrency).
       options: `-c max_parallel_workers_per_gather=0${schema ? ` -c search_path=${schema}` : ''}`,
     });
-    const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<Schema>({ dialect: new SchemaScopedPostgresDialect({ pool }) });
     database = { db, dialect: 'postgres', close: () => db.destroy() };
     if (options.migrate !== false) await migrateToLatest(db, 'postgres', schema);
     return database;

@@ -270,12 +270,19 @@ describe('veille worker ×3 + serve --no-refresh on PostgreSQL', () => {
         victim.proc.kill('SIGKILL');
         killedAt = Date.now();
         // Feeds leased by the dead worker and not refreshed yet: someone else must take them over.
-        orphaned = db
-          .selectFrom('feeds')
-          .select('id')
-          .where('lease_owner', 'like', `%:${victim.proc.pid}:%`)
-          .where('last_checked_at', 'is', null)
-          .execute()
+        // Read once the process is gone and PostgreSQL has finished what it had sent: a COMMIT
+        // already on the wire when the signal landed still counts (its feed is done, not orphaned),
+        // and reading at once could see that feed as unfinished. 300 ms is well inside the lease.
+        orphaned = victim.exited
+          .then(() => new Promise((r) => setTimeout(r, 300)))
+          .then(() =>
+            db
+              .selectFrom('feeds')
+              .select('id')
+              .where('lease_owner', 'like', `%:${victim.proc.pid}:%`)
+              .where('last_checked_at', 'is', null)
+              .execute(),
+          )
           .then((rows) => rows.map((r) => r.id));
       };
 

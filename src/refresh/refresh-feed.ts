@@ -2,7 +2,7 @@
 // refreshFeeds splits it: fetchFeedWork (many at once), storeFeedWorks (many feeds per transaction).
 // Expected failures (network, HTTP, not a feed) are recorded on the feed and returned as values;
 // a failing feed never stops the others.
-import { PostgresAdapter, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Logger } from '../lib/logger.ts';
 import type { FetchResult } from '../model/fetch-result.ts';
 import type { Fetcher } from '../reader/fetch/create-fetcher.ts';
@@ -26,6 +26,7 @@ import { fetchOptionsOf, updateFeed } from '../storage/feeds.ts';
 import { updateFeeds } from '../storage/update-feeds.ts';
 import { withContentRules } from './full-content.ts';
 import type { Feed, FeedUpdate, Schema } from '../storage/schema.ts';
+import { isPostgres } from '../storage/is-postgres.ts';
 
 export interface RefreshDeps {
   db: Kysely<Schema>;
@@ -64,7 +65,7 @@ export function intervalBoundsOf(deps: RefreshDeps, feed: Pick<Feed, 'min_interv
 
 /** Which database the search index values are computed for (in the worker threads). */
 function searchIndexKind(db: Kysely<Schema>): 'sqlite' | 'postgres' {
-  return db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
+  return isPostgres(db) ? 'postgres' : 'sqlite';
 }
 
 /** One feed's refresh: fetch, process, store (a batch of one), then its icon when due. */

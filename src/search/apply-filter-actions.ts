@@ -4,7 +4,7 @@
 // they decide (read, star, labels) is written in a few multi-row statements inside the ingest
 // transaction, keeping unread counts exact. Important feeds (priority 2) are never marked read.
 // The same evaluation re-applies a feed's or a category's filters to its stored entries.
-import { PostgresAdapter, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import {
   feedEntriesWithState,
   labelsOfUsers,
@@ -22,6 +22,7 @@ import { entryMatchesSearch, resolveSearchNode, type SearchContext } from './eva
 import { searchQueryOrError, type SearchNode } from './parse-query.ts';
 import { searchDocumentOf, type SearchableEntry, type SearchDocument } from './search-document.ts';
 import { authorNamesOfJson, stringListOfJson } from './search-index.ts';
+import { isPostgres } from '../storage/is-postgres.ts';
 
 /** The columns of a stored entry the filters read (an inserted row of the ingest has them all). */
 export interface FilterableEntryRow {
@@ -232,7 +233,7 @@ export async function applyFilterActionsToExisting(
     const subs = await subscriptionsInScope(trx, {
       userId: input.userId,
       scope: input.scope,
-      lock: db.getExecutor().adapter instanceof PostgresAdapter,
+      lock: isPostgres(db),
     });
     if (subs.length === 0) return total;
     const withFilters = await subscriberFiltersOfFeeds(

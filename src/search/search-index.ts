@@ -7,7 +7,8 @@
 //   (title weight A, body weight B, one position apart so phrases never straddle).
 // The values of a row are computed in search-index-values.ts (pure, also run by the refresh's
 // worker threads); this file writes them.
-import { CompiledQuery, PostgresAdapter, type Kysely, type Transaction } from 'kysely';
+import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
+import { isPostgres } from '../storage/is-postgres.ts';
 import type { Schema } from '../storage/schema.ts';
 import { searchIndexValues } from './search-index-values.ts';
 
@@ -31,9 +32,6 @@ interface StoredEntryRow {
   language: string | null;
 }
 
-function isPostgres(db: Kysely<Schema>): boolean {
-  return db.getExecutor().adapter instanceof PostgresAdapter;
-}
 
 /**
  * (Re)indexes the stored entries named by feed and identity key: called at the end of an ingest

@@ -3,6 +3,7 @@
 // Lists are read one page at a time (id-range cursors): callers stream pages, never whole sets.
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { ParsedEnclosure, ParsedPerson } from '../model/parsed-feed.ts';
+import { isPostgres } from './is-postgres.ts';
 import type { Schema } from './schema.ts';
 
 /** Subscriptions below this priority (archived) are hidden from apps. */
@@ -74,6 +75,8 @@ export interface ApiItem {
   enclosures: ParsedEnclosure[];
   read: boolean;
   starred: boolean;
+  /** Names of the user's labels on the entry. */
+  labels: string[];
 }
 
 // The list queries are written as SQL text (kysely's `sql` template) rather than with the query
@@ -158,9 +161,19 @@ const ITEM_COLUMNS = sql.raw(
     'case when st.read_override is not null then st.read_override when e.id <= s.read_horizon then 1 else 0 end as is_read',
 );
 
-/** Whole entries with their feed and folder. */
-function selectItems(userId: number): RawBuilder<unknown> {
-  return sql`select ${ITEM_COLUMNS} ${fromVisible(userId)}
+/**
+ * The names of the user's labels on the entry, as a JSON array, in the same query as the entry: a
+ * page costs one round trip (PostgreSQL's json_agg gives NULL when there is none).
+ */
+function labelNamesColumn(db: Kysely<Schema>, userId: number): RawBuilder<unknown> {
+  const agg = isPostgres(db) ? sql`json_agg(l.name)::text` : sql`json_group_array(l.name)`;
+  return sql`(select ${agg} from entry_labels as el inner join labels as l on l.id = el.label_id
+    where el.entry_id = e.id and el.user_id = ${userId}) as label_names`;
+}
+
+/** Whole entries with their feed, folder and label names. */
+function selectItems(db: Kysely<Schema>, userId: number): RawBuilder<unknown> {
+  return sql`select ${ITEM_COLUMNS}, ${labelNamesColumn(db, userId)} ${fromVisible(userId)}
     inner join feeds as f on f.id = e.feed_id
     left join categories as c on c.id = s.category_id`;
 }
@@ -183,6 +196,7 @@ interface FullRow {
   site_url: string | null;
   starred: number | null;
   is_read: number | string;
+  label_names: string | null;
 }
 
 function parseJson<T>(text: string, fallback: T): T {
@@ -211,12 +225,13 @@ function itemOf(r: FullRow): ApiItem {
     enclosures: parseJson<ParsedEnclosure[]>(r.enclosures, []),
     read: Number(r.is_read) === 1,
     starred: r.starred === 1,
+    labels: r.label_names ? parseJson<string[]>(r.label_names, []) : [],
   };
 }
 
 /** One page of whole entries of a stream, in the requested order. */
 export async function apiItems(db: Kysely<Schema>, q: ApiItemQuery): Promise<ApiItem[]> {
-  const { rows } = await sql<FullRow>`${selectItems(q.userId)} ${pageOf(q)}`.execute(db);
+  const { rows } = await sql<FullRow>`${selectItems(db, q.userId)} ${pageOf(q)}`.execute(db);
   return rows.map(itemOf);
 }
 
@@ -228,33 +243,9 @@ export async function apiItemsByIds(
   if (!input.ids.length) return [];
   const ids = [...new Set(input.ids)];
   const order = sql.raw(input.order === 'asc' ? 'asc' : 'desc');
-  const { rows } = await sql<FullRow>`${selectItems(input.userId)}
+  const { rows } = await sql<FullRow>`${selectItems(db, input.userId)}
     where e.id in (${sql.join(ids)}) order by e.id ${order}`.execute(db);
   return rows.map(itemOf);
-}
-
-/** Names of the user's item labels on each of these entries. */
-export async function entryLabelNames(
-  db: Kysely<Schema>,
-  userId: number,
-  entryIds: number[],
-): Promise<Map<number, string[]>> {
-  const out = new Map<number, string[]>();
-  if (!entryIds.length) return out;
-  const rows = await db
-    .selectFrom('entry_labels as el')
-    .innerJoin('labels as l', 'l.id', 'el.label_id')
-    .select(['el.entry_id', 'l.name'])
-    .where('el.user_id', '=', userId)
-    .where('el.entry_id', 'in', entryIds)
-    .execute();
-  for (const r of rows) {
-    const id = Number(r.entry_id);
-    const list = out.get(id);
-    if (list) list.push(r.name);
-    else out.set(id, [r.name]);
-  }
-  return out;
 }
 
 /** Number of entries the user can see through the apps (Fever `total_items`). */

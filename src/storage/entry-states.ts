@@ -2,7 +2,6 @@
 // subscription's unread_count exact, inside the same transaction.
 import { randomUUID } from 'node:crypto';
 import {
-  PostgresAdapter,
   sql,
   type Expression,
   type ExpressionBuilder,
@@ -12,6 +11,7 @@ import {
 import type { Stream } from '../model/stream.ts';
 import { maxEntryId } from './entries.ts';
 import type { Dialect } from './database.ts';
+import { isPostgres } from './is-postgres.ts';
 import type { Schema } from './schema.ts';
 
 interface EntryForUser {
@@ -23,10 +23,6 @@ interface EntryForUser {
   starred: number;
 }
 
-/** True on PostgreSQL, where concurrent transactions need row locks (SQLite runs one at a time). */
-export function isPostgres(db: Kysely<Schema>): boolean {
-  return db.getExecutor().adapter instanceof PostgresAdapter;
-}
 
 /**
  * On PostgreSQL, locks the user's subscription rows that `feeds` selects, in id order (the order

@@ -234,6 +234,36 @@ for (const root of ['/api/greader.php', '']) {
         'Capy',
       );
       for (const i of items) assert.ok((i.categories as string[]).includes(STARRED));
+
+      // An item label: the item lists it among its categories, in every kind of answer; the others don't.
+      const LATER = 'user/-/label/Lire plus tard';
+      await api('edit-tag', { method: 'POST', body: `T=${T}&i=${star[0]}&a=${encodeURIComponent(LATER)}` });
+      const labelled = checkEnvelope(
+        await json(`stream/contents/${encodeURIComponent(LATER)}?n=100`),
+        'Capy',
+      );
+      assert.deepEqual(
+        labelled.map((i) => i.id),
+        [star[0]],
+      );
+      assert.ok((labelled[0]!.categories as string[]).includes(LATER));
+      const both = checkEnvelope(
+        await json('stream/items/contents', {
+          method: 'POST',
+          body: `T=${T}&${star.map((i) => `i=${i}`).join('&')}`,
+        }),
+        'Capy',
+      );
+      const withLabel = both.filter((i) => (i.categories as string[]).includes(LATER)).map((i) => i.id);
+      assert.deepEqual(withLabel, [star[0]]);
+      const inFolder = checkEnvelope(
+        await json(`stream/contents/user/-/label/${encodeURIComponent('Tech & Co/2025')}?n=100`),
+        'Capy',
+      );
+      assert.deepEqual(
+        inFolder.filter((i) => (i.categories as string[]).includes(LATER)).map((i) => i.id),
+        [star[0]],
+      );
     });
 
     test('FeedMe: unread-count types, stream passed as s=, user-info without output, empty T', async () => {

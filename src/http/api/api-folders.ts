@@ -28,9 +28,17 @@ export interface ApiFolders {
   byGroupId(id: number): { categoryIds: number[]; uncategorized: boolean } | null;
 }
 
+/**
+ * The name of the folder of subscriptions without a category, in the user's language. (When a
+ * category has that name, the folder is that category: the name is the same.)
+ */
+export function uncategorizedFolderName(user: Pick<User, 'language'>): string {
+  return (user.language === 'fr' ? fr : en)['nav.uncategorized'];
+}
+
 export async function apiFolders(db: Kysely<Schema>, user: User): Promise<ApiFolders> {
   const categories = (await categoriesForUser(db, user.id)).map((c) => ({ id: c.id, name: c.name }));
-  const uncategorizedName = (user.language === 'fr' ? fr : en)['nav.uncategorized'];
+  const uncategorizedName = uncategorizedFolderName(user);
   const clash = categories.find((c) => c.name === uncategorizedName);
   const uncategorized = clash ?? { id: UNCATEGORIZED_GROUP_ID, name: uncategorizedName };
   return {

@@ -1,14 +1,8 @@
 // stream/contents, stream/items/ids, stream/items/contents: pages read from the database one at
 // a time and written as they come (a 100,000-id answer never sits whole in memory).
 import type { ApiItem, ApiItemQuery, ApiStateFilter } from '../../../storage/api-items.ts';
-import {
-  apiItemIds,
-  apiItems,
-  apiItemsByIds,
-  entryLabelNames,
-  unreadLowerBound,
-} from '../../../storage/api-items.ts';
-import { apiFolders, type ApiFolders } from '../api-folders.ts';
+import { apiItemIds, apiItems, apiItemsByIds, unreadLowerBound } from '../../../storage/api-items.ts';
+import { apiFolders, uncategorizedFolderName, type ApiFolders } from '../api-folders.ts';
 import { longItemId, parseItemId } from '../item-id.ts';
 import { streamedBody } from '../streamed-body.ts';
 import {
@@ -39,15 +33,13 @@ function intParam(value: string | null): number | null {
 /** Reads n, r, ot, nt, xt, it, c into a query; a string is an error message. */
 async function pagingOf(
   req: GreaderRequest,
-  folders: ApiFolders,
+  folders: () => Promise<ApiFolders>,
   streamId: string,
   maxN: number,
 ): Promise<Paging | string | 'empty'> {
   const { params, user, deps } = req;
-  const parsed = await parseStreamId(deps.database.db, user.id, folders, streamId);
-  if (parsed.kind === 'invalid') return `unknown stream ${streamId}`;
-  if (parsed.kind === 'unknown') return 'empty';
-  const include: ApiStateFilter[] = [...parsed.include];
+  const db = deps.database.db;
+  const include: ApiStateFilter[] = [];
   const exclude: ApiStateFilter[] = [];
   for (const v of params.getAll('it')) {
     const f = stateFilterOf(v);
@@ -57,6 +49,18 @@ async function pagingOf(
     const f = stateFilterOf(v);
     if (f) exclude.push(f);
   }
+  // The stream's own state (user/-/state/com.google/unread) adds to `it`, and is known from the
+  // id alone: the unread bound and the stream's feed or label are asked for at once (on
+  // PostgreSQL each question is a round trip; here they overlap).
+  const unread =
+    include.includes('unread') || exclude.includes('read') || stateFilterOf(streamId) === 'unread';
+  const [parsed, unreadBound] = await Promise.all([
+    parseStreamId(db, user.id, folders, streamId),
+    unread ? unreadLowerBound(db, user.id) : null,
+  ]);
+  if (parsed.kind === 'invalid') return `unknown stream ${streamId}`;
+  if (parsed.kind === 'unknown') return 'empty';
+  include.push(...parsed.include);
   const order = params.get('r') === 'o' ? 'asc' : 'desc';
   const ot = intParam(params.get('ot'));
   const nt = intParam(params.get('nt'));
@@ -68,11 +72,10 @@ async function pagingOf(
     if (order === 'desc') belowId = belowId === null ? cursor : Math.min(belowId, cursor);
     else aboveId = cursor;
   }
-  const unread = include.includes('unread') || exclude.includes('read');
   return {
     n,
     query: {
-      unreadBound: unread ? await unreadLowerBound(deps.database.db, user.id) : null,
+      unreadBound,
       userId: user.id,
       stream: parsed.stream,
       include,
@@ -120,22 +123,24 @@ const STARRED_TAG = json(`${STATE_PREFIX}starred`);
 
 /**
  * What the items of one answer share, written once: each folder's categories prefix and each
- * feed's origin object, as JSON text.
+ * feed's origin object, as JSON text. An item's folder is its category (named in its row), else
+ * the folder of subscriptions without one: no query for the user's folders.
  */
 class ItemWriter {
-  readonly #folders: ApiFolders;
+  readonly #uncategorizedName: string;
   readonly #folderTags = new Map<number | null, string>();
   readonly #origins = new Map<number, string>();
-  constructor(folders: ApiFolders) {
-    this.#folders = folders;
+  constructor(uncategorizedName: string) {
+    this.#uncategorizedName = uncategorizedName;
   }
 
   #folderTag(item: ApiItem): string {
     const key = item.categoryName === null ? null : item.categoryId;
     let tag = this.#folderTags.get(key);
     if (tag === undefined) {
-      const folder = this.#folders.folderOf(item.categoryId, item.categoryName);
-      tag = `${json(READING_LIST)},${json(`${LABEL_PREFIX}${folder.name}`)}`;
+      const name =
+        item.categoryId === null || item.categoryName === null ? this.#uncategorizedName : item.categoryName;
+      tag = `${json(READING_LIST)},${json(`${LABEL_PREFIX}${name}`)}`;
       this.#folderTags.set(key, tag);
     }
     return tag;
@@ -155,11 +160,11 @@ class ItemWriter {
   }
 
   /** One item as Google Reader writes it (keys in the order FreshRSS gives them). */
-  item(item: ApiItem, labels: string[] | undefined): string {
+  item(item: ApiItem): string {
     let categories = this.#folderTag(item);
     if (item.read) categories += `,${READ_TAG}`;
     if (item.starred) categories += `,${STARRED_TAG}`;
-    if (labels) for (const l of labels) categories += `,${json(`${LABEL_PREFIX}${l}`)}`;
+    for (const l of item.labels) categories += `,${json(`${LABEL_PREFIX}${l}`)}`;
     const link = json(item.url ?? item.siteUrl ?? item.feedUrl);
     let author = '';
     for (const a of item.authors) {
@@ -186,25 +191,19 @@ class ItemWriter {
   }
 }
 
+/** The answer's JSON, written page by page as the pages are read. */
 async function* itemsJson(
-  req: GreaderRequest,
-  folders: ApiFolders,
+  user: GreaderRequest['user'],
   pages: AsyncGenerator<ApiItem[], string | null>,
   head: string,
 ): AsyncGenerator<string> {
-  const writer = new ItemWriter(folders);
+  const writer = new ItemWriter(uncategorizedFolderName(user));
   let chunk = `${head}"items":[`;
   let first = true;
   let next = await pages.next();
   while (!next.done) {
-    const page = next.value;
-    const labels = await entryLabelNames(
-      req.deps.database.db,
-      req.user.id,
-      page.map((i) => i.id),
-    );
-    for (const item of page) {
-      chunk += (first ? '' : ',') + writer.item(item, labels.get(item.id));
+    for (const item of next.value) {
+      chunk += (first ? '' : ',') + writer.item(item);
       first = false;
     }
     yield chunk;
@@ -221,8 +220,13 @@ function envelopeHead(streamId: string): string {
 /** GET stream/contents[/<stream id>] — the stream from the path, else `s`, else the reading list. */
 export async function streamContents(req: GreaderRequest, pathStream: string | null): Promise<Response> {
   const streamId = pathStream || req.params.get('s') || READING_LIST;
-  const folders = await apiFolders(req.deps.database.db, req.user);
-  const paging = await pagingOf(req, folders, streamId, MAX_CONTENTS);
+  // The folders only matter when the stream is a label (items name their own).
+  const paging = await pagingOf(
+    req,
+    () => apiFolders(req.deps.database.db, req.user),
+    streamId,
+    MAX_CONTENTS,
+  );
   if (typeof paging === 'string' && paging !== 'empty') return badRequest(req.c, paging);
   const head = envelopeHead(streamId);
   if (paging === 'empty') return req.c.body(`${head}"items":[]}`, 200, { 'content-type': JSON_TYPE });
@@ -230,8 +234,7 @@ export async function streamContents(req: GreaderRequest, pathStream: string | n
   return streamedBody(
     req.c,
     itemsJson(
-      req,
-      folders,
+      req.user,
       pagesOf(
         paging,
         CONTENTS_PAGE,
@@ -265,8 +268,8 @@ async function* idsJson(pages: AsyncGenerator<number[], string | null>): AsyncGe
 export async function streamItemIds(req: GreaderRequest): Promise<Response> {
   const streamId = req.params.get('s');
   if (!streamId) return badRequest(req.c, 'missing s');
-  const folders = await apiFolders(req.deps.database.db, req.user);
-  const paging = await pagingOf(req, folders, streamId, MAX_IDS);
+  // The folders only matter when the stream is a label.
+  const paging = await pagingOf(req, () => apiFolders(req.deps.database.db, req.user), streamId, MAX_IDS);
   if (typeof paging === 'string' && paging !== 'empty') return badRequest(req.c, paging);
   if (paging === 'empty') return req.c.body('{"itemRefs":[]}', 200, { 'content-type': JSON_TYPE });
   const db = req.deps.database.db;
@@ -291,7 +294,6 @@ export async function streamItemsContents(req: GreaderRequest): Promise<Response
   const ids = [...new Set(raw.map(parseItemId).filter((x): x is number => x !== null))].sort((a, b) =>
     order === 'asc' ? a - b : b - a,
   );
-  const folders = await apiFolders(req.deps.database.db, req.user);
   const db = req.deps.database.db;
   const userId = req.user.id;
   async function* pages(): AsyncGenerator<ApiItem[], string | null> {
@@ -301,5 +303,5 @@ export async function streamItemsContents(req: GreaderRequest): Promise<Response
     }
     return null;
   }
-  return streamedBody(req.c, itemsJson(req, folders, pages(), envelopeHead(READING_LIST)));
+  return streamedBody(req.c, itemsJson(req.user, pages(), envelopeHead(READING_LIST)));
 }

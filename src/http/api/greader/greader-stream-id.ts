@@ -61,7 +61,8 @@ export async function feedIdOfRef(db: Kysely<Schema>, userId: number, ref: strin
 export async function parseStreamId(
   db: Kysely<Schema>,
   userId: number,
-  folders: ApiFolders,
+  /** Read only for a label: the folder of that name, if any. */
+  folders: () => Promise<ApiFolders>,
   id: string,
 ): Promise<ParsedStreamId> {
   const text = id.trim();
@@ -83,8 +84,8 @@ export async function parseStreamId(
   }
   const name = labelNameOf(text);
   if (name !== null) {
-    const folder = folders.byName(name);
-    const label = await labelByName(db, userId, name);
+    const [folderList, label] = await Promise.all([folders(), labelByName(db, userId, name)]);
+    const folder = folderList.byName(name);
     if (!folder && !label) return { kind: 'unknown' };
     return {
       kind: 'stream',

@@ -77,8 +77,12 @@ export async function markAllAsRead(req: GreaderRequest): Promise<Response> {
   const { params, user, deps } = req;
   const streamId = params.get('s');
   if (!streamId) return badRequest(req.c, 'missing s');
-  const folders = await apiFolders(deps.database.db, user);
-  const parsed = await parseStreamId(deps.database.db, user.id, folders, streamId);
+  const parsed = await parseStreamId(
+    deps.database.db,
+    user.id,
+    () => apiFolders(deps.database.db, user),
+    streamId,
+  );
   if (parsed.kind !== 'stream' || parsed.stream.kind === 'read')
     return badRequest(req.c, `cannot mark ${streamId} as read`);
   await markApiStreamRead(deps, {

@@ -32,7 +32,6 @@ interface StoredEntryRow {
   language: string | null;
 }
 
-
 /**
  * (Re)indexes the stored entries named by feed and identity key: called at the end of an ingest
  * with its new and changed entries, inside its transaction.

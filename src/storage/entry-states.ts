@@ -1,13 +1,7 @@
 // A user's state on entries: read (horizon + exceptions), starred. Every change keeps the
 // subscription's unread_count exact, inside the same transaction.
 import { randomUUID } from 'node:crypto';
-import {
-  sql,
-  type Expression,
-  type ExpressionBuilder,
-  type Kysely,
-  type SqlBool,
-} from 'kysely';
+import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from 'kysely';
 import type { Stream } from '../model/stream.ts';
 import { maxEntryId } from './entries.ts';
 import type { Dialect } from './database.ts';
@@ -22,7 +16,6 @@ interface EntryForUser {
   readOverride: number | null;
   starred: number;
 }
-
 
 /**
  * On PostgreSQL, locks the user's subscription rows that `feeds` selects, in id order (the order

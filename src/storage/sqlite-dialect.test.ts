@@ -135,3 +135,59 @@ test('a write waiting for the lock does not hold up the reads of the same proces
   }
   assert.equal(setting('r'), 'mine');
 });
+
+test('however many writes wait for the lock, reads are answered at once', async () => {
+  const db = database.db;
+  await db.insertInto('instance_settings').values({ key: 'many', value: '0' }).execute();
+  other.exec('begin immediate');
+  other.prepare("update instance_settings set value = 'other' where key = 'many'").run();
+  const release = setTimeout(() => other.exec('commit'), 300);
+  try {
+    // More waiting writers than the pool has connections (a busy web process during a refresh).
+    const writes = Array.from({ length: 8 }, (_, i) =>
+      db.transaction().execute(async (trx) => {
+        const row = await trx
+          .selectFrom('instance_settings')
+          .select('value')
+          .where('key', '=', 'many')
+          .executeTakeFirstOrThrow();
+        await trx
+          .updateTable('instance_settings')
+          .set({ value: `${row.value}+${i}` })
+          .where('key', '=', 'many')
+          .execute();
+      }),
+    );
+    const started = Date.now();
+    const read = await db
+      .selectFrom('instance_settings')
+      .select('value')
+      .where('key', '=', 'many')
+      .executeTakeFirstOrThrow();
+    assert.equal(read.value, '0', 'the read sees the last commit');
+    assert.ok(
+      Date.now() - started < 150,
+      `the read did not wait for the writers (${Date.now() - started} ms)`,
+    );
+    await Promise.all(writes);
+  } finally {
+    clearTimeout(release);
+  }
+  // Each transaction read what the one before it wrote, in the order they were asked for.
+  assert.equal(setting('many'), 'other+0+1+2+3+4+5+6+7');
+});
+
+test('a failing transaction lets the next one in', async () => {
+  const db = database.db;
+  const failing = db.transaction().execute(async (trx) => {
+    await trx.insertInto('instance_settings').values({ key: 'fail', value: 'x' }).execute();
+    throw new Error('no');
+  });
+  const next = db.transaction().execute(async (trx) => {
+    await trx.insertInto('instance_settings').values({ key: 'next', value: 'y' }).execute();
+  });
+  await assert.rejects(failing, /no/);
+  await next;
+  assert.equal(setting('fail'), undefined);
+  assert.equal(setting('next'), 'y');
+});

@@ -69,15 +69,21 @@ function searchIndexKind(db: Kysely<Schema>): 'sqlite' | 'postgres' {
 }
 
 /** One feed's refresh: fetch, process, store (a batch of one), then its icon when due. */
-export async function refreshFeed(deps: RefreshDeps, feed: Feed): Promise<RefreshOutcome> {
+export async function refreshFeed(
+  deps: RefreshDeps,
+  feed: Feed,
+  /** How the work is stored: alone by default; the worker loop stores several feeds together. */
+  store: (work: FeedWork) => Promise<RefreshOutcome> = async (work) =>
+    (await storeFeedWorks(deps, [work]))[0]!,
+): Promise<RefreshOutcome> {
   const work = await fetchFeedWork(deps, feed);
   if (!('feed' in work)) return work;
-  const [outcome] = await storeFeedWorks(deps, [work]);
+  const outcome = await store(work);
   if (work.iconSiteUrl !== null) {
     const icon = await iconUpdate(deps, feed.id, work.iconSiteUrl, work.now);
     await updateFeed(deps.db, feed.id, icon);
   }
-  return outcome!;
+  return outcome;
 }
 
 /** What a fetched feed asks the store to do: its entries and the fields of its row. */

@@ -4,13 +4,38 @@
 // database: the claims (src/storage/feed-claims.ts) are the only coordination. Feeds are claimed
 // only for free slots, so a claimed feed starts at once and its lease covers one refresh, never
 // time spent waiting in a queue; leases are renewed while the refresh runs.
-import { hostname } from 'node:os';
+import { availableParallelism, hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
+import { createProcessPool } from '../reader/process/process-pool.ts';
 import type { Database } from '../storage/database.ts';
-import { claimDueFeeds, claimFeedsById, releaseFeedLease, renewFeedLeases } from '../storage/feed-claims.ts';
+import {
+  claimDueFeeds,
+  claimFeedsById,
+  releaseFeedLease,
+  releaseFeedLeases,
+  renewFeedLeases,
+} from '../storage/feed-claims.ts';
 import type { Feed } from '../storage/schema.ts';
-import { refreshFeed, type RefreshDeps, type RefreshOutcome } from './refresh-feed.ts';
+import { groupCommit } from './group-commit.ts';
+import {
+  refreshFeed,
+  storeFeedWorks,
+  type FeedWork,
+  type RefreshDeps,
+  type RefreshOutcome,
+} from './refresh-feed.ts';
 import { refreshFeeds, type RefreshSummary } from './refresh-feeds.ts';
+
+/** Feeds, and their entries, stored in one transaction at most (see group-commit.ts). */
+const STORE_MAX_FEEDS = 100;
+const STORE_MAX_ENTRIES = 150;
+/**
+ * On SQLite, a pause between two of this loop's transactions while more wait: a web process
+ * polling for the write lock (sqlite-dialect.ts, every few ms at most) finds it free.
+ */
+const SQLITE_WRITE_PAUSE_MS = 5;
+/** Parsing threads with nothing to do end after this long (a quiet server gives back their memory). */
+const THREAD_IDLE_MS = 30_000;
 
 export interface WorkerOptions {
   /** Unique per process: see workerOwnerId(). */
@@ -74,11 +99,29 @@ export async function runWorker(
   let slotFreed: () => void = () => {};
   let nextSlotFreed = new Promise<void>((resolve) => (slotFreed = resolve));
 
+  // Parsing and sanitizing in worker threads: the loop's event loop stays free for the
+  // transactions (and, in `veille serve`, for the pages), whose write locks then stay short.
+  const pool = deps.processBody
+    ? null
+    : createProcessPool({ size: availableParallelism(), idleMs: THREAD_IDLE_MS });
+  const workDeps: RefreshDeps = pool ? { ...deps, processBody: pool.process } : deps;
+  const pauseMs = deps.database.dialect === 'sqlite' ? SQLITE_WRITE_PAUSE_MS : 0;
+  const store = groupCommit((works: FeedWork[]) => storeFeedWorks(workDeps, works), {
+    maxItems: STORE_MAX_FEEDS,
+    weight: (work) => work.entries.length,
+    maxWeight: STORE_MAX_ENTRIES,
+    pauseMs,
+  });
+  const release = groupCommit(
+    (feeds: { feedId: number; retryAt?: number }[]) => releaseFeedLeases(deps.db, owner, feeds),
+    { maxItems: 500, pauseMs },
+  );
+
   const refreshOne = async (feed: Feed) => {
     let outcome: RefreshOutcome;
     let retryAt: number | undefined;
     try {
-      outcome = await refreshFeed(deps, feed);
+      outcome = await refreshFeed(workDeps, feed, store);
     } catch (err) {
       // Unexpected (the database went away, a bug): try this feed again later, not at once.
       deps.log.error('worker: unexpected refresh error', {
@@ -90,7 +133,7 @@ export async function runWorker(
       retryAt = deps.now() + Math.min(deps.minIntervalMs, 5 * 60_000);
     }
     try {
-      await releaseFeedLease(deps.db, feed.id, owner, retryAt);
+      await release({ feedId: feed.id, retryAt });
     } catch (err) {
       // The lease runs out by itself.
       deps.log.warn('worker: lease release failed', { owner, feedId: feed.id, error: String(err) });
@@ -162,6 +205,7 @@ export async function runWorker(
     await Promise.all(inFlight.values());
   } finally {
     clearInterval(renewTimer);
+    await pool?.close();
   }
   deps.log.info('worker: stopped', { owner, ...summary });
   return summary;

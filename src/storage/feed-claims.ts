@@ -130,3 +130,16 @@ export async function releaseFeedLease(
     .executeTakeFirst();
   return Number(r.numUpdatedRows) > 0;
 }
+
+/** releaseFeedLease for several feeds, in one transaction; one answer per feed, in order. */
+export async function releaseFeedLeases(
+  db: Kysely<Schema>,
+  owner: string,
+  feeds: { feedId: number; retryAt?: number }[],
+): Promise<boolean[]> {
+  return db.transaction().execute(async (trx) => {
+    const released: boolean[] = [];
+    for (const f of feeds) released.push(await releaseFeedLease(trx, f.feedId, owner, f.retryAt));
+    return released;
+  });
+}

@@ -50,3 +50,20 @@ test('a body that is not a feed comes back as a value with a parse error', async
     await pool.close();
   }
 });
+
+test('idle threads end after idleMs, and work that comes later still gets done', async () => {
+  const pool = createProcessPool({ size: 2, idleMs: 50 });
+  const job = (n: number) => ({ body: rss(n), url: 'https://example.org/feed', contentType: null, now: 0 });
+  try {
+    const first = await Promise.all([1, 2].map((n) => pool.process(job(n))));
+    assert.ok(first.every((r) => r.ok));
+    assert.equal(pool.running(), 2, 'two threads for two jobs at once');
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(pool.running(), 0, 'the idle threads ended');
+    const later = await pool.process(job(3));
+    assert.ok(later.ok && later.feed.title === 'Feed 3', 'a new thread took the job');
+    assert.equal(pool.running(), 1);
+  } finally {
+    await pool.close();
+  }
+});

@@ -134,11 +134,13 @@ export async function ingestFeedsEntries(
       newPerFeed.set(r.feed_id, (newPerFeed.get(r.feed_id) ?? 0) + 1);
       indexRows.push({ id: r.id, values: fresh[i]!.index ?? index.searchIndexValues(r, postgres) });
     });
+    // New entries are indexed without a delete first (their ids are new). Before the counts:
+    // on PostgreSQL, updating the counts locks the subscription rows until the commit, and a
+    // reader opening an article waits for those rows; the index write is the slow part.
+    await index.writeSearchIndexValues(trx, indexRows, false);
     await addUnreadCounts(trx, postgres, newPerFeed);
     // Each subscriber's filter actions on the new entries (mark read, star, label).
     await (await filterActions()).applyFilterActionsOnIngest(trx, rows, now);
-    // New entries are indexed without a delete first (their ids are new).
-    await index.writeSearchIndexValues(trx, indexRows, false);
   }
 
   const changed: {

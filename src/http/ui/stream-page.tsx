@@ -225,20 +225,27 @@ export async function streamPage(c: Context<AppEnv>) {
   const tr = c.get('tr');
   const stream = streamFromParam(c.req.query('s'));
   if (!stream) return c.notFound();
-  const settings = await readingSettingsForUser(db, user.id);
+  // Everything the page needs that depends on nothing else, asked at once: on PostgreSQL each
+  // query is a round trip, and a page made ten of them one after the other.
+  const maxParam = positiveInt(c.req.query('max'));
+  const [settings, categories, subscriptions, starred, labels, queries, maxId, undoBatch] = await Promise.all(
+    [
+      readingSettingsForUser(db, user.id),
+      categoriesForUser(db, user.id),
+      sidebarSubscriptions(db, user.id),
+      starredCount(db, user.id),
+      labelsForUser(db, user.id),
+      userQueriesForUser(db, user.id),
+      maxParam ?? maxEntryId(db),
+      c.req.query('marked') === '1' ? lastMarkReadBatch(db, user.id) : null,
+    ],
+  );
   const viewParam = c.req.query('view');
   const view: ViewMode = isViewMode(viewParam) ? viewParam : settings.view;
   const sortParam = c.req.query('sort');
   const sort: SortKey = isSortKey(sortParam) ? sortParam : settings.sort;
   const orderParam = c.req.query('order');
   const order: SortOrder = orderParam === 'asc' || orderParam === 'desc' ? orderParam : settings.order;
-  const [categories, subscriptions, starred, labels, { state, explicit }] = await Promise.all([
-    categoriesForUser(db, user.id),
-    sidebarSubscriptions(db, user.id),
-    starredCount(db, user.id),
-    labelsForUser(db, user.id),
-    stateForPage(c, settings, stream),
-  ]);
 
   let name: string;
   let feed: SidebarSubscription | undefined;
@@ -260,17 +267,16 @@ export async function streamPage(c: Context<AppEnv>) {
   }
 
   const s = streamParam(stream);
-  const [search, queries] = await Promise.all([
+  const [{ state, explicit }, search] = await Promise.all([
+    stateForPage(c, settings, stream),
     pageSearchFor(db, user.id, c.req.query('search'), labels),
-    userQueriesForUser(db, user.id),
   ]);
   const csrf = c.get('csrfToken');
   const now = deps.now();
-  const maxId = positiveInt(c.req.query('max')) ?? (await maxEntryId(db));
   const unreadTotal = subscriptions
     .filter((x) => x.priority >= 1 && !x.muted)
     .reduce((n, x) => n + x.unreadCount, 0);
-  const undoable = c.req.query('marked') === '1' && (await lastMarkReadBatch(db, user.id)) !== null;
+  const undoable = undoBatch !== null;
   const searchMarked =
     positiveInt(c.req.query('searchMarked')) ?? (c.req.query('searchMarked') === '0' ? 0 : null);
   const flash =
@@ -376,29 +382,31 @@ export async function streamPage(c: Context<AppEnv>) {
 
   const perPage = settings.perPage;
   const cursor = cursorFromParam(c.req.query('after'));
-  const rows = await entriesForStream(db, {
-    userId: user.id,
-    stream,
-    state,
-    sort,
-    order,
-    cursor,
-    maxId,
-    limit: perPage + 1,
-    search: search.node,
-    now,
-  });
-  const searchCount = search.node
-    ? await streamSearchCount(db, {
-        userId: user.id,
-        stream,
-        state,
-        search: search.node,
-        maxId,
-        now,
-        cap: SEARCH_COUNT_CAP + 1,
-      })
-    : null;
+  const [rows, searchCount] = await Promise.all([
+    entriesForStream(db, {
+      userId: user.id,
+      stream,
+      state,
+      sort,
+      order,
+      cursor,
+      maxId,
+      limit: perPage + 1,
+      search: search.node,
+      now,
+    }),
+    search.node
+      ? streamSearchCount(db, {
+          userId: user.id,
+          stream,
+          state,
+          search: search.node,
+          maxId,
+          now,
+          cap: SEARCH_COUNT_CAP + 1,
+        })
+      : null,
+  ]);
   const more = rows.length > perPage && sort !== 'random';
   const entries = rows.slice(0, perPage);
   const last = entries[entries.length - 1];
@@ -413,30 +421,32 @@ export async function streamPage(c: Context<AppEnv>) {
   const groups = groupsOf(entries, sort, tr, now);
   // Each group's unread count: maintained per feed, capped range counts per day (none for a
   // search: the count of results says more).
-  await Promise.all(
-    groups.map(async (g) => {
-      const first = g.items[0]!;
-      if (search.node) return;
-      if (sort === 'feed') {
-        g.unread = subscriptions.find((x) => x.feedId === first.feedId)?.unreadCount ?? 0;
-      } else if (sort === 'received' || sort === 'published') {
-        const at = sort === 'received' ? first.receivedAt : first.dateAt;
-        const [from, to] = dayBounds(tr.timeZone, at);
-        g.unread = await streamUnreadCountIn(db, {
-          userId: user.id,
-          stream,
-          range: { field: sort, from, to },
-          maxId,
-          cap: GROUP_COUNT_CAP,
-        });
-      }
-    }),
-  );
-  const labelMap = await labelIdsOfEntries(
-    db,
-    user.id,
-    entries.map((e) => e.id),
-  );
+  const [, labelMap] = await Promise.all([
+    Promise.all(
+      groups.map(async (g) => {
+        const first = g.items[0]!;
+        if (search.node) return;
+        if (sort === 'feed') {
+          g.unread = subscriptions.find((x) => x.feedId === first.feedId)?.unreadCount ?? 0;
+        } else if (sort === 'received' || sort === 'published') {
+          const at = sort === 'received' ? first.receivedAt : first.dateAt;
+          const [from, to] = dayBounds(tr.timeZone, at);
+          g.unread = await streamUnreadCountIn(db, {
+            userId: user.id,
+            stream,
+            range: { field: sort, from, to },
+            maxId,
+            cap: GROUP_COUNT_CAP,
+          });
+        }
+      }),
+    ),
+    labelIdsOfEntries(
+      db,
+      user.id,
+      entries.map((e) => e.id),
+    ),
+  ]);
   const ctxFor = (e: EntryView): EntryContext => ({
     tr,
     csrfToken: csrf,

@@ -18,9 +18,8 @@ import { entriesForStream, sortValueOf } from '../../storage/streams.ts';
 import { subscriptionsForUser } from '../../storage/subscriptions.ts';
 import { userById } from '../../storage/users.ts';
 import type { User } from '../../storage/schema.ts';
-import { Enclosures, EntryText, entryTitle } from '../views/entry-parts.tsx';
+import { Enclosures, EntryText, EntryTitleLink } from '../views/entry-parts.tsx';
 import { Layout } from '../views/layout.tsx';
-import { safeHttpUrl } from '../views/safe-url.ts';
 
 const PER_PAGE = 30;
 
@@ -131,30 +130,20 @@ export async function anonymousStreamPage(c: Context<AppEnv>, reader: User) {
       </p>
       <h1>{title}</h1>
       {entries.length === 0 && <p>{tr.t('anonymous.empty')}</p>}
-      {entries.map((e) => {
-        const href = safeHttpUrl(e.url);
-        return (
-          <article class="entry reader-article" id={`entry-${e.id}`} lang={e.language ?? undefined}>
-            <header>
-              <h2>
-                {href ? (
-                  <a href={href} target="_blank" rel="noopener noreferrer">
-                    {entryTitle(e, tr)}
-                  </a>
-                ) : (
-                  entryTitle(e, tr)
-                )}
-              </h2>
-              <p class="meta">
-                {e.feedTitle} ·{' '}
-                <time datetime={new Date(e.dateAt).toISOString()}>{tr.dateTime(e.dateAt)}</time>
-              </p>
-            </header>
-            <EntryText entry={e} />
-            <Enclosures entry={e} tr={tr} />
-          </article>
-        );
-      })}
+      {entries.map((e) => (
+        <article class="entry reader-article" id={`entry-${e.id}`} lang={e.language ?? undefined}>
+          <header>
+            <h2>
+              <EntryTitleLink entry={e} tr={tr} />
+            </h2>
+            <p class="meta">
+              {e.feedTitle} · <time datetime={new Date(e.dateAt).toISOString()}>{tr.dateTime(e.dateAt)}</time>
+            </p>
+          </header>
+          <EntryText entry={e} />
+          <Enclosures entry={e} tr={tr} />
+        </article>
+      ))}
       {next && (
         <p>
           <a href={next} rel="next">

@@ -11,8 +11,7 @@ import { exportOpml, type OpmlExportFeed } from '../../reader/opml/export-opml.t
 import { entriesForStream, type EntryView } from '../../storage/streams.ts';
 import { sharedQueryFeeds, userQueryByShareToken, type UserQuery } from '../../storage/user-queries.ts';
 import { userById } from '../../storage/users.ts';
-import { EntryText, Enclosures, entryTitle } from '../views/entry-parts.tsx';
-import { safeHttpUrl } from '../views/safe-url.ts';
+import { EntryText, Enclosures, EntryTitleLink } from '../views/entry-parts.tsx';
 import { publicBase } from './queries-page.tsx';
 import { pageSearchFor } from './search-query.ts';
 import { sharedQueryAtom, sharedQueryRss } from './shared-query-feed.ts';
@@ -129,19 +128,12 @@ async function sharedEntries(c: Context<AppEnv>, query: UserQuery, limit: number
 function SharedEntry(props: { entry: EntryView; c: Context<AppEnv> }) {
   const { entry: e } = props;
   const tr = props.c.get('tr');
-  const href = safeHttpUrl(e.url);
   const authors = e.authors.map((a) => a.name ?? '').filter(Boolean);
   return (
     <article class="shared-entry" id={`entry-${e.id}`} lang={e.language ?? undefined}>
       <header>
         <h2>
-          {href ? (
-            <a href={href} target="_blank" rel="noopener noreferrer">
-              {entryTitle(e, tr)}
-            </a>
-          ) : (
-            entryTitle(e, tr)
-          )}
+          <EntryTitleLink entry={e} tr={tr} />
         </h2>
         <p class="meta muted small">
           {e.feedTitle}

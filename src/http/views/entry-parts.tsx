@@ -240,19 +240,27 @@ export function entryTitle(e: EntryView, tr: Translator): string {
 }
 
 /** The article's title as a heading, linked to the original when the entry has an http(s) link. */
-export function EntryHeading(props: { entry: EntryView; tr: Translator }) {
+/**
+ * An entry's title, linked to the original article when its URL is a safe http(s) one, opening
+ * in a new tab without a referrer; plain text otherwise. `linkTitle`: the link's tooltip.
+ */
+export function EntryTitleLink(props: { entry: EntryView; tr: Translator; linkTitle?: string }) {
   const { entry, tr } = props;
   const link = safeHttpUrl(entry.url);
   const title = entryTitle(entry, tr);
+  return link ? (
+    <a href={link} target="_blank" rel="noopener noreferrer" title={props.linkTitle}>
+      {title}
+    </a>
+  ) : (
+    <>{title}</>
+  );
+}
+
+export function EntryHeading(props: { entry: EntryView; tr: Translator }) {
   return (
     <h1 class="title">
-      {link ? (
-        <a href={link} target="_blank" rel="noopener noreferrer" title={tr.t('entry.openOriginal')}>
-          {title}
-        </a>
-      ) : (
-        title
-      )}
+      <EntryTitleLink entry={props.entry} tr={props.tr} linkTitle={props.tr.t('entry.openOriginal')} />
     </h1>
   );
 }

@@ -144,27 +144,20 @@ type Context = 'document' | 'feed' | 'entry' | 'person' | 'ignore' | 'image' | '
 
 /** Text, and markup when the element had child elements (xhtml content, raw HTML in RSS). */
 class Collector {
-  text: string;
-  html: string;
-  childElements: number;
-  depth: number;
+  // Every field is set by reset(), from the constructor and for each new element collected.
+  text!: string;
+  html!: string;
+  childElements!: number;
+  depth!: number;
   /** Offsets in `html` of the inside of a single wrapping element (the xhtml div), when there is one. */
-  wrapperStart: number;
-  wrapperEnd: number;
-  wrapperName: string | null;
-  topLevelElements: number;
-  topLevelTextAfterWrapper: boolean;
+  wrapperStart!: number;
+  wrapperEnd!: number;
+  wrapperName!: string | null;
+  topLevelElements!: number;
+  topLevelTextAfterWrapper!: boolean;
 
   constructor() {
-    this.text = '';
-    this.html = '';
-    this.childElements = 0;
-    this.depth = 0;
-    this.wrapperStart = -1;
-    this.wrapperEnd = -1;
-    this.wrapperName = null;
-    this.topLevelElements = 0;
-    this.topLevelTextAfterWrapper = false;
+    this.reset();
   }
 
   reset(): void {

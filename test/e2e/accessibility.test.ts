@@ -10,7 +10,7 @@ import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { BrowserContext, Page } from 'playwright-core';
 import { entryIdAt } from '../../src/storage/entries.ts';
-import { CHROMIUM_PATH, startHarness, watchProblems, type Harness } from './harness.ts';
+import { CHROMIUM_PATH, insertCheckedFeed, startHarness, watchProblems, type Harness } from './harness.ts';
 
 const AXE_PATH = fileURLToPath(new URL('../../node_modules/axe-core/axe.min.js', import.meta.url));
 const USERNAME = 'a11y';
@@ -93,49 +93,13 @@ test('setup: an account with a category, a feed, entries and a label', { skip },
   ).id;
   await db.insertInto('labels').values({ user_id: userId, name: 'À lire' }).execute();
   const now = Date.now();
-  feedId = (
-    await db
-      .insertInto('feeds')
-      .values({
-        url: h.feeds.url('/next.xml'),
-        fetch_key: '',
-        owner_user_id: null,
-        fetch_options: null,
-        title: 'Next',
-        site_url: h.feeds.url('/'),
-        description: null,
-        language: null,
-        icon_type: null,
-        icon_data: null,
-        icon_checked_at: null,
-        etag: null,
-        last_modified: null,
-        body_hash: null,
-        last_checked_at: now,
-        last_status: 'new',
-        last_error: null,
-        last_error_code: null,
-        error_count: 0,
-        next_check_at: now + 24 * HOUR,
-        created_at: now,
-        min_interval_s: null,
-        max_interval_s: null,
-        next_check_reason: null,
-        last_new_entries: null,
-        last_updated_entries: null,
-        last_duration_ms: null,
-        gone_at: null,
-        lease_owner: null,
-        lease_until: null,
-        websub_hub: null,
-        websub_topic: null,
-        websub_secret: null,
-        websub_lease_until: null,
-        websub_last_push_at: null,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow()
-  ).id;
+  feedId = await insertCheckedFeed(db, {
+    url: h.feeds.url('/next.xml'),
+    title: 'Next',
+    siteUrl: h.feeds.url('/'),
+    now,
+    nextCheckAt: now + 24 * HOUR,
+  });
   await db
     .insertInto('subscriptions')
     .values({

@@ -11,7 +11,14 @@ import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { BrowserContext, BrowserContextOptions, Locator, Page } from 'playwright-core';
 import { entryIdAt } from '../../src/storage/entries.ts';
-import { CHROMIUM_PATH, startHarness, watchProblems, type Harness, type PageProblem } from './harness.ts';
+import {
+  CHROMIUM_PATH,
+  insertCheckedFeed,
+  startHarness,
+  watchProblems,
+  type Harness,
+  type PageProblem,
+} from './harness.ts';
 
 const USERNAME = 'reader';
 const PASSWORD = 'correct horse battery staple';
@@ -135,52 +142,17 @@ async function seedFeed(input: {
 }): Promise<number> {
   const db = h.veille.database.db;
   const now = Date.now();
-  const feed = await db
-    .insertInto('feeds')
-    .values({
-      url: h.feeds.url(`/${encodeURIComponent(input.title)}.xml`),
-      fetch_key: '',
-      owner_user_id: null,
-      fetch_options: null,
-      title: input.title,
-      site_url: null,
-      description: null,
-      language: null,
-      icon_type: null,
-      icon_data: null,
-      icon_checked_at: null,
-      etag: null,
-      last_modified: null,
-      body_hash: null,
-      last_checked_at: now,
-      last_status: 'new',
-      last_error: null,
-      last_error_code: null,
-      error_count: 0,
-      next_check_at: now + 365 * 24 * HOUR,
-      created_at: now,
-      min_interval_s: null,
-      max_interval_s: null,
-      next_check_reason: null,
-      last_new_entries: null,
-      last_updated_entries: null,
-      last_duration_ms: null,
-      gone_at: null,
-      lease_owner: null,
-      lease_until: null,
-      websub_hub: null,
-      websub_topic: null,
-      websub_secret: null,
-      websub_lease_until: null,
-      websub_last_push_at: null,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  const feedId = await insertCheckedFeed(db, {
+    url: h.feeds.url(`/${encodeURIComponent(input.title)}.xml`),
+    title: input.title,
+    now: now,
+    nextCheckAt: now + 365 * 24 * HOUR,
+  });
   await db
     .insertInto('subscriptions')
     .values({
       user_id: userId,
-      feed_id: feed.id,
+      feed_id: feedId,
       category_id: input.categoryId,
       title: null,
       priority: 1,
@@ -189,8 +161,8 @@ async function seedFeed(input: {
       created_at: now,
     })
     .execute();
-  await addEntries(feed.id, input.entries);
-  return feed.id;
+  await addEntries(feedId, input.entries);
+  return feedId;
 }
 
 let uniq = 0;

@@ -10,7 +10,14 @@ import { fileURLToPath } from 'node:url';
 import type { BrowserContext, BrowserContextOptions, Locator, Page } from 'playwright-core';
 import { entryIdAt } from '../../src/storage/entries.ts';
 import { createUser } from '../../src/storage/users.ts';
-import { CHROMIUM_PATH, startHarness, watchProblems, type Harness, type PageProblem } from './harness.ts';
+import {
+  CHROMIUM_PATH,
+  insertCheckedFeed,
+  startHarness,
+  watchProblems,
+  type Harness,
+  type PageProblem,
+} from './harness.ts';
 
 const USERNAME = 'stats';
 const PASSWORD = 'correct horse battery staple';
@@ -58,52 +65,17 @@ async function seedFeed(input: {
   entries: { receivedAt: number; dateAt?: number }[];
 }): Promise<number> {
   const db = h.veille.database.db;
-  const feed = await db
-    .insertInto('feeds')
-    .values({
-      url: h.feeds.url(`/${encodeURIComponent(input.title)}.xml`),
-      fetch_key: '',
-      owner_user_id: null,
-      fetch_options: null,
-      title: input.title,
-      site_url: null,
-      description: null,
-      language: null,
-      icon_type: null,
-      icon_data: null,
-      icon_checked_at: null,
-      etag: null,
-      last_modified: null,
-      body_hash: null,
-      last_checked_at: NOW,
-      last_status: 'new',
-      last_error: null,
-      last_error_code: null,
-      error_count: 0,
-      next_check_at: NOW + 365 * DAY,
-      created_at: NOW,
-      min_interval_s: null,
-      max_interval_s: null,
-      next_check_reason: null,
-      last_new_entries: null,
-      last_updated_entries: null,
-      last_duration_ms: null,
-      gone_at: null,
-      lease_owner: null,
-      lease_until: null,
-      websub_hub: null,
-      websub_topic: null,
-      websub_secret: null,
-      websub_lease_until: null,
-      websub_last_push_at: null,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  const feedId = await insertCheckedFeed(db, {
+    url: h.feeds.url(`/${encodeURIComponent(input.title)}.xml`),
+    title: input.title,
+    now: NOW,
+    nextCheckAt: NOW + 365 * DAY,
+  });
   await db
     .insertInto('subscriptions')
     .values({
       user_id: input.owner,
-      feed_id: feed.id,
+      feed_id: feedId,
       category_id: input.categoryId,
       title: null,
       priority: 1,
@@ -122,7 +94,7 @@ async function seedFeed(input: {
       .insertInto('entries')
       .values({
         id,
-        feed_id: feed.id,
+        feed_id: feedId,
         guid_key: `id:${id}`,
         guid: String(id),
         url,
@@ -145,9 +117,9 @@ async function seedFeed(input: {
       .set((eb) => ({ last_id: eb.fn('max', [eb.ref('last_id'), eb.val(id)]) }))
       .execute();
     if (input.owner === userId)
-      seeded.push({ feedId: feed.id, id, title, url, receivedAt: e.receivedAt, dateAt });
+      seeded.push({ feedId: feedId, id, title, url, receivedAt: e.receivedAt, dateAt });
   }
-  return feed.id;
+  return feedId;
 }
 
 async function star(owner: number, entry: { id: number; feedId: number }) {

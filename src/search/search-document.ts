@@ -47,10 +47,12 @@ export function searchDocumentOf(entry: {
   authors: string[];
   tags: string[];
   language: string | null;
+  /** textOfHtml(content), when known already. */
+  contentText?: string;
 }): SearchDocument {
   return {
     titleTokens: searchTokens(entry.title, entry.language),
-    bodyTokens: searchTokens(textOfHtml(entry.content), entry.language),
+    bodyTokens: searchTokens(entry.contentText ?? textOfHtml(entry.content), entry.language),
     authorText: linesText(entry.authors),
     urlText: foldText(entry.url ?? ''),
     tagText: linesText(entry.tags),

@@ -22,7 +22,12 @@ export interface IndexedEntryColumns {
  * author, url, tags; PostgreSQL: tsvector text, author, url, tags). Pure: the refresh computes it
  * in its worker threads, next to the sanitizing, and the ingest writes it as is.
  */
-export function searchIndexValues(row: IndexedEntryColumns, postgres: boolean): string[] {
+export function searchIndexValues(
+  row: IndexedEntryColumns,
+  postgres: boolean,
+  /** textOfHtml(row.content), when the caller has it already (the sanitizer gives it). */
+  contentText?: string,
+): string[] {
   const doc = searchDocumentOf({
     title: row.title,
     content: row.content,
@@ -30,6 +35,7 @@ export function searchIndexValues(row: IndexedEntryColumns, postgres: boolean): 
     authors: authorNamesOfJson(row.authors),
     tags: stringListOfJson(row.categories),
     language: row.language,
+    contentText,
   });
   return postgres
     ? [tsvectorText(doc), doc.authorText, doc.urlText, doc.tagText]

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import type { NewEntry } from '../../model/new-entry.ts';
 import type { ParsedEntry, ParsedFeed } from '../../model/parsed-feed.ts';
-import { htmlToText, sanitizeEntryHtml } from '../sanitize/sanitize-entry-html.ts';
+import { htmlToText, sanitizeEntryHtml, sanitizeEntryHtmlWithText } from '../sanitize/sanitize-entry-html.ts';
 
 /** Dates further ahead than this are taken as wrong and replaced by the reception time. */
 const FUTURE_TOLERANCE_MS = 10 * 60 * 1000;
@@ -25,15 +25,25 @@ export function entriesFromParsed(
     now: number;
     /** The feed's remove selector (src/reader/full-content/remove-elements.ts), applied before sanitizing. */
     prepareHtml?: ((html: string) => string) | null;
+    /**
+     * Filled with the visible text of each entry's sanitized content (same order), as the search
+     * index reads it: the sanitizer gives it on the way (see sanitizeEntryHtmlWithText).
+     */
+    contentTexts?: string[];
   },
 ): NewEntry[] {
+  const texts = input.contentTexts;
   const feedBase = feed.link ?? input.feedUrl;
   return feed.entries.map((e) => {
     const base = e.base ?? feedBase;
     const rawHtml = e.content ?? e.summary ?? '';
-    const content = sanitizeEntryHtml(input.prepareHtml ? input.prepareHtml(rawHtml) : rawHtml, {
-      baseUrl: base,
-    });
+    const html = input.prepareHtml ? input.prepareHtml(rawHtml) : rawHtml;
+    let content: string;
+    if (texts) {
+      const sanitized = sanitizeEntryHtmlWithText(html, { baseUrl: base });
+      content = sanitized.html;
+      texts.push(sanitized.text);
+    } else content = sanitizeEntryHtml(html, { baseUrl: base });
     const summary = htmlToText(e.summary ?? e.content ?? '', 500);
     let dateAt = e.published ?? e.updated ?? input.now;
     if (dateAt > input.now + FUTURE_TOLERANCE_MS) dateAt = input.now;

@@ -89,10 +89,12 @@ export function processFeedBody(job: FeedBodyJob): ProcessedFeedBody {
     return { ok: false, message, code };
   }
   const remove = job.contentRemove;
+  const contentTexts: string[] | undefined = job.searchIndex ? [] : undefined;
   const entries = entriesFromParsed(parsed, {
     feedUrl: job.url,
     now: job.now,
     prepareHtml: remove ? (html) => withoutElements(html, remove) : null,
+    contentTexts,
   });
   const postgres = job.searchIndex === 'postgres';
   return {
@@ -110,8 +112,8 @@ export function processFeedBody(job: FeedBodyJob): ProcessedFeedBody {
     entries,
     // The same columns the ingest stores (authors and categories as JSON), so the index holds what
     // indexing the stored row would give.
-    searchIndex: job.searchIndex
-      ? entries.map((e) =>
+    searchIndex: contentTexts
+      ? entries.map((e, i) =>
           searchIndexValues(
             {
               title: e.title,
@@ -122,6 +124,7 @@ export function processFeedBody(job: FeedBodyJob): ProcessedFeedBody {
               language: e.language,
             },
             postgres,
+            contentTexts[i],
           ),
         )
       : null,

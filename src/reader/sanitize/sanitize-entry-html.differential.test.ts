@@ -2,7 +2,8 @@
 // (sanitize-entry-html-reference.ts), over the HTML of ../shared/corpus (real pages, the entries of
 // real feeds, feedparser's hostile sanitizer fragments; skipped when absent) and the XSS vectors.
 // The output must be safe whatever the reference did, and show the same text; the outputs are
-// expected to be identical, and any difference is listed in the failure message.
+// expected to be identical, and any difference is listed in the failure message. The text that
+// sanitizeEntryHtmlWithText gives is checked against the search index's reading of the output.
 
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
@@ -11,7 +12,8 @@ import { parseFeedBytes } from '../parse/parse-feed.ts';
 import { htmlSafetyProblems } from './html-safety-problems.ts';
 import { htmlToText } from './html-to-text.ts';
 import { sanitizeEntryHtmlReference } from './sanitize-entry-html-reference.ts';
-import { sanitizeEntryHtml } from './sanitize-entry-html.ts';
+import { sanitizeEntryHtml, sanitizeEntryHtmlWithText } from './sanitize-entry-html.ts';
+import { textOfHtml } from '../../search/search-document.ts';
 
 const CORPUS = new URL('../../../../shared/corpus/', import.meta.url);
 const HTML_PAGES = new URL('realworld/html/', CORPUS);
@@ -64,6 +66,10 @@ function compare(samples: readonly Sample[]): { identical: number; differences: 
     const reference = sanitizeEntryHtmlReference(sample.html, { baseUrl: sample.baseUrl });
     assert.deepEqual(htmlSafetyProblems(output), [], `${sample.name}: ${sample.html}\n→ ${output}`);
     assert.equal(htmlToText(output), htmlToText(reference), sample.name);
+    // The text the refresh indexes comes from the sanitizer's own walk: what reading the output gives.
+    const withText = sanitizeEntryHtmlWithText(sample.html, { baseUrl: sample.baseUrl });
+    assert.equal(withText.html, output, sample.name);
+    assert.equal(withText.text, textOfHtml(output), sample.name);
     if (output === reference) identical++;
     else differences.push(`${sample.name}:\n  new: ${output}\n  ref: ${reference}`);
   }

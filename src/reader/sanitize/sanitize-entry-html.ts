@@ -36,10 +36,23 @@ const ATTRIBUTES: ReadonlyMap<string, ReadonlySet<string>> = new Map(
 );
 
 export function sanitizeEntryHtml(html: string, options: SanitizeEntryHtmlOptions): string {
-  const writer = new SanitizedHtmlWriter(httpBaseUrl(options.baseUrl));
-  const parser = new Parser(writer, { decodeEntities: true });
-  parser.end(html);
+  const writer = new SanitizedHtmlWriter(httpBaseUrl(options.baseUrl), false);
+  new Parser(writer, { decodeEntities: true }).end(html);
   return writer.result;
+}
+
+/**
+ * sanitizeEntryHtml, and the visible text of its result as the search index reads it: exactly
+ * what textOfHtml (src/search/search-document.ts) gives for `html` — a space for each tag, text
+ * unescaped — without parsing the result again.
+ */
+export function sanitizeEntryHtmlWithText(
+  html: string,
+  options: SanitizeEntryHtmlOptions,
+): { html: string; text: string } {
+  const writer = new SanitizedHtmlWriter(httpBaseUrl(options.baseUrl), true);
+  new Parser(writer, { decodeEntities: true }).end(html);
+  return { html: writer.result, text: writer.text!.join('') };
 }
 
 /** An element open in the source, as the writer sees it. */
@@ -56,6 +69,8 @@ interface OpenElement {
   contentRemoved: boolean;
   /** Output length before its opening tag. */
   position: number;
+  /** Pieces of text before its opening tag (when the writer keeps the text). */
+  textPosition: number;
   /** Replaces the text directly inside it. */
   text: string | undefined;
 }
@@ -63,6 +78,8 @@ interface OpenElement {
 /** htmlparser2 handler writing the sanitized document into `result`. */
 class SanitizedHtmlWriter implements Partial<Handler> {
   result = '';
+  /** The visible text, in pieces (a space per tag written), when asked for. */
+  readonly text: string[] | null;
   private readonly base: URL | null;
   /** Every element open in the source, allowed or not, including those inside dropped containers. */
   private readonly names: string[] = [];
@@ -74,8 +91,9 @@ class SanitizedHtmlWriter implements Partial<Handler> {
   /** The replacement text of an unknown iframe was written: its own text is not. */
   private replacedText = false;
 
-  constructor(base: URL | null) {
+  constructor(base: URL | null, keepText: boolean) {
     this.base = base;
+    this.text = keepText ? [] : null;
   }
 
   onopentag(name: string, attribs: ElementAttributes): void {
@@ -92,6 +110,7 @@ class SanitizedHtmlWriter implements Partial<Handler> {
       tagRemoved: false,
       contentRemoved: false,
       position: this.result.length,
+      textPosition: this.text === null ? 0 : this.text.length,
       text: undefined,
     };
     this.stack.push(element);
@@ -133,11 +152,13 @@ class SanitizedHtmlWriter implements Partial<Handler> {
         else if (EMPTY_OK.has(attribute)) tag += ' ' + attribute + '=""';
       }
     }
+    this.text?.push(' ');
     if (SELF_CLOSING.has(output)) tag += ' />';
     else {
       tag += '>';
       if (element.text) {
         tag += escapedText(element.text);
+        this.text?.push(element.text);
         this.replacedText = true;
       }
     }
@@ -151,10 +172,12 @@ class SanitizedHtmlWriter implements Partial<Handler> {
       if (current.contentRemoved) return;
       if (current.text !== undefined) {
         this.result += escapedText(current.text);
+        this.text?.push(current.text);
         return;
       }
     }
     this.result += escapedText(text);
+    this.text?.push(text);
   }
 
   onclosetag(name: string): void {
@@ -172,10 +195,12 @@ class SanitizedHtmlWriter implements Partial<Handler> {
     if (element.disallowed || element.tagRemoved) return;
     if (element.contentRemoved) {
       this.result = this.result.slice(0, element.position);
+      if (this.text !== null) this.text.length = element.textPosition;
       return;
     }
     if (SELF_CLOSING.has(element.output)) return;
     this.result += '</' + element.output + '>';
+    this.text?.push(' ');
     this.replacedText = false;
   }
 }

@@ -2,10 +2,13 @@
 import { createHash } from 'node:crypto';
 import type { NewEntry } from '../../model/new-entry.ts';
 import type { ParsedEntry, ParsedFeed } from '../../model/parsed-feed.ts';
+import { VisibleTextCollector } from '../sanitize/html-to-text.ts';
 import { htmlToText, sanitizeEntryHtml, sanitizeEntryHtmlWithText } from '../sanitize/sanitize-entry-html.ts';
 
 /** Dates further ahead than this are taken as wrong and replaced by the reception time. */
 const FUTURE_TOLERANCE_MS = 10 * 60 * 1000;
+/** Characters of plain text kept as an entry's summary. */
+const SUMMARY_LENGTH = 500;
 
 function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
@@ -38,13 +41,16 @@ export function entriesFromParsed(
     const base = e.base ?? feedBase;
     const rawHtml = e.content ?? e.summary ?? '';
     const html = input.prepareHtml ? input.prepareHtml(rawHtml) : rawHtml;
+    const summarySource = e.summary ?? e.content ?? '';
+    // The summary is read in the sanitizer's pass when both read the same HTML.
+    const collector = summarySource === html ? new VisibleTextCollector(SUMMARY_LENGTH) : null;
     let content: string;
     if (texts) {
-      const sanitized = sanitizeEntryHtmlWithText(html, { baseUrl: base });
+      const sanitized = sanitizeEntryHtmlWithText(html, { baseUrl: base, summary: collector });
       content = sanitized.html;
       texts.push(sanitized.text);
-    } else content = sanitizeEntryHtml(html, { baseUrl: base });
-    const summary = htmlToText(e.summary ?? e.content ?? '', 500);
+    } else content = sanitizeEntryHtml(html, { baseUrl: base, summary: collector });
+    const summary = collector ? collector.result() : htmlToText(summarySource, SUMMARY_LENGTH);
     let dateAt = e.published ?? e.updated ?? input.now;
     if (dateAt > input.now + FUTURE_TOLERANCE_MS) dateAt = input.now;
     const title = (e.title ?? '').trim();

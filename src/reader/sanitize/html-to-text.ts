@@ -37,47 +37,60 @@ const ELLIPSIS = '…';
  * text is cut to at most that many characters (at a word boundary when one is near), ending in "…".
  */
 export function htmlToText(html: string, maxLength?: number): string {
-  const limit = maxLength === undefined ? Infinity : Math.max(0, Math.floor(maxLength));
-  let text = '';
-  let pendingSpace = false;
-  let hiddenDepth = 0;
-  let enough = false;
-
-  const append = (piece: string): void => {
-    const collapsed = piece.replace(/\s+/g, ' ');
-    if (collapsed === '') return;
-    if (collapsed.startsWith(' ')) pendingSpace = true;
-    const body = collapsed.trim();
-    if (body === '') return;
-    if (pendingSpace && text !== '') text += ' ';
-    text += body;
-    pendingSpace = collapsed.endsWith(' ');
-    if (text.length > limit) enough = true;
-  };
-
-  const parser = new Parser(
-    {
-      onopentag(name) {
-        if (HIDDEN.has(name)) hiddenDepth++;
-        else if (BREAKING.has(name)) pendingSpace = true;
-      },
-      onclosetag(name) {
-        if (HIDDEN.has(name)) hiddenDepth = Math.max(0, hiddenDepth - 1);
-        else if (BREAKING.has(name)) pendingSpace = true;
-      },
-      ontext(piece) {
-        if (hiddenDepth === 0 && !enough) append(piece);
-      },
-    },
-    { decodeEntities: true },
-  );
+  const collector = new VisibleTextCollector(maxLength);
+  const parser = new Parser(collector, { decodeEntities: true });
+  const limit = collector.limit;
   const chunk = limit === Infinity ? Math.max(1, html.length) : Math.max(MIN_CHUNK, limit * 2);
-  for (let start = 0; start < html.length && !enough; start += chunk) {
+  for (let start = 0; start < html.length && !collector.enough; start += chunk) {
     parser.write(html.slice(start, start + chunk));
   }
-  if (!enough) parser.end();
+  if (!collector.enough) parser.end();
+  return collector.result();
+}
 
-  return text.length > limit ? truncated(text, limit) : text;
+/**
+ * htmlparser2's tag and text events → htmlToText's result. A parser of its own drives it in
+ * htmlToText; the sanitizer forwards its events to one (sanitizeEntryHtml's `summary`), so that an
+ * entry's summary costs no second parse of its HTML.
+ */
+export class VisibleTextCollector {
+  readonly limit: number;
+  /** Enough text for the limit: later text is ignored. */
+  enough = false;
+  private text = '';
+  private pendingSpace = false;
+  private hiddenDepth = 0;
+
+  constructor(maxLength?: number) {
+    this.limit = maxLength === undefined ? Infinity : Math.max(0, Math.floor(maxLength));
+  }
+
+  onopentag(name: string): void {
+    if (HIDDEN.has(name)) this.hiddenDepth++;
+    else if (BREAKING.has(name)) this.pendingSpace = true;
+  }
+
+  onclosetag(name: string): void {
+    if (HIDDEN.has(name)) this.hiddenDepth = Math.max(0, this.hiddenDepth - 1);
+    else if (BREAKING.has(name)) this.pendingSpace = true;
+  }
+
+  ontext(piece: string): void {
+    if (this.hiddenDepth !== 0 || this.enough) return;
+    const collapsed = piece.replace(/\s+/g, ' ');
+    if (collapsed === '') return;
+    if (collapsed.startsWith(' ')) this.pendingSpace = true;
+    const body = collapsed.trim();
+    if (body === '') return;
+    if (this.pendingSpace && this.text !== '') this.text += ' ';
+    this.text += body;
+    this.pendingSpace = collapsed.endsWith(' ');
+    if (this.text.length > this.limit) this.enough = true;
+  }
+
+  result(): string {
+    return this.text.length > this.limit ? truncated(this.text, this.limit) : this.text;
+  }
 }
 
 function truncated(text: string, limit: number): string {

@@ -10,7 +10,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { parseFeedBytes } from '../parse/parse-feed.ts';
 import { htmlSafetyProblems } from './html-safety-problems.ts';
-import { htmlToText } from './html-to-text.ts';
+import { htmlToText, VisibleTextCollector } from './html-to-text.ts';
 import { sanitizeEntryHtmlReference } from './sanitize-entry-html-reference.ts';
 import { sanitizeEntryHtml, sanitizeEntryHtmlWithText } from './sanitize-entry-html.ts';
 import { textOfHtml } from '../../search/search-document.ts';
@@ -67,9 +67,12 @@ function compare(samples: readonly Sample[]): { identical: number; differences: 
     assert.deepEqual(htmlSafetyProblems(output), [], `${sample.name}: ${sample.html}\n→ ${output}`);
     assert.equal(htmlToText(output), htmlToText(reference), sample.name);
     // The text the refresh indexes comes from the sanitizer's own walk: what reading the output gives.
-    const withText = sanitizeEntryHtmlWithText(sample.html, { baseUrl: sample.baseUrl });
+    // So does the summary, read from the same walk: what htmlToText of the source gives.
+    const summary = new VisibleTextCollector(500);
+    const withText = sanitizeEntryHtmlWithText(sample.html, { baseUrl: sample.baseUrl, summary });
     assert.equal(withText.html, output, sample.name);
     assert.equal(withText.text, textOfHtml(output), sample.name);
+    assert.equal(summary.result(), htmlToText(sample.html, 500), sample.name);
     if (output === reference) identical++;
     else differences.push(`${sample.name}:\n  new: ${output}\n  ref: ${reference}`);
   }

@@ -21,10 +21,16 @@ import {
   type ElementAttributes,
 } from './entry-html-rules.ts';
 import { httpBaseUrl } from './safe-url.ts';
+import type { VisibleTextCollector } from './html-to-text.ts';
 
 export interface SanitizeEntryHtmlOptions {
   /** URL relative links and images are resolved against (the entry's or the feed's URL). */
   baseUrl: string | null;
+  /**
+   * Also gets the parser's tag and text events: htmlToText of the same HTML, read in the same
+   * pass (the refresh's summaries).
+   */
+  summary?: VisibleTextCollector | null;
 }
 
 const ALLOWED: ReadonlySet<string> = new Set(ALLOWED_TAGS);
@@ -36,7 +42,7 @@ const ATTRIBUTES: ReadonlyMap<string, ReadonlySet<string>> = new Map(
 );
 
 export function sanitizeEntryHtml(html: string, options: SanitizeEntryHtmlOptions): string {
-  const writer = new SanitizedHtmlWriter(httpBaseUrl(options.baseUrl), false);
+  const writer = new SanitizedHtmlWriter(httpBaseUrl(options.baseUrl), false, options.summary ?? null);
   new Parser(writer, { decodeEntities: true }).end(html);
   return writer.result;
 }
@@ -50,7 +56,7 @@ export function sanitizeEntryHtmlWithText(
   html: string,
   options: SanitizeEntryHtmlOptions,
 ): { html: string; text: string } {
-  const writer = new SanitizedHtmlWriter(httpBaseUrl(options.baseUrl), true);
+  const writer = new SanitizedHtmlWriter(httpBaseUrl(options.baseUrl), true, options.summary ?? null);
   new Parser(writer, { decodeEntities: true }).end(html);
   return { html: writer.result, text: writer.text!.join('') };
 }
@@ -81,6 +87,7 @@ class SanitizedHtmlWriter implements Partial<Handler> {
   /** The visible text, in pieces (a space per tag written), when asked for. */
   readonly text: string[] | null;
   private readonly base: URL | null;
+  private readonly summary: VisibleTextCollector | null;
   /** Every element open in the source, allowed or not, including those inside dropped containers. */
   private readonly names: string[] = [];
   private iframesOpen = 0;
@@ -91,12 +98,14 @@ class SanitizedHtmlWriter implements Partial<Handler> {
   /** The replacement text of an unknown iframe was written: its own text is not. */
   private replacedText = false;
 
-  constructor(base: URL | null, keepText: boolean) {
+  constructor(base: URL | null, keepText: boolean, summary: VisibleTextCollector | null) {
     this.base = base;
+    this.summary = summary;
     this.text = keepText ? [] : null;
   }
 
   onopentag(name: string, attribs: ElementAttributes): void {
+    this.summary?.onopentag(name);
     this.names.push(name);
     if (name === 'iframe') this.iframesOpen++;
     if (this.droppedDepth > 0) {
@@ -166,6 +175,7 @@ class SanitizedHtmlWriter implements Partial<Handler> {
   }
 
   ontext(text: string): void {
+    this.summary?.ontext(text);
     if (this.droppedDepth > 0 || this.replacedText) return;
     const current = this.stack[this.stack.length - 1];
     if (current !== undefined) {
@@ -181,6 +191,7 @@ class SanitizedHtmlWriter implements Partial<Handler> {
   }
 
   onclosetag(name: string): void {
+    this.summary?.onclosetag(name);
     if (this.names.pop() === 'iframe') this.iframesOpen--;
     if (this.droppedDepth > 0) {
       this.droppedDepth--;

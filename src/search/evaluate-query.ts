@@ -3,6 +3,7 @@
 import { entryIdAt } from '../storage/entries.ts';
 import { foldText, stemVariants } from './normalize-text.ts';
 import { boundTime, type DateBound, type SearchNode, type TextField } from './parse-query.ts';
+import { regexText } from './regex-sql.ts';
 import { searchDocumentOf, type SearchDocument, type SearchableEntry } from './search-document.ts';
 
 /** What saved queries and label names resolve against. */
@@ -142,20 +143,25 @@ function containsSequence(tokens: string[], phrase: string[]): boolean {
   return false;
 }
 
-/** Regexes run on the raw fields (HTML content, one author or tag per line), as FreshRSS's. */
+/**
+ * Regexes run on the raw fields (HTML content, one author or tag per line), as FreshRSS's, cut to
+ * their first REGEX_TEXT_LIMIT characters (regexText, as in SQL: regex-sql.ts) so that a pattern's
+ * cost stays bounded on a huge article.
+ */
 function regexMatches(field: TextField, re: RegExp, e: SearchableEntry): boolean {
+  const test = (text: string) => re.test(regexText(text));
   switch (field) {
     case 'any':
-      return re.test(e.title) || re.test(e.content);
+      return test(e.title) || test(e.content);
     case 'title':
-      return re.test(e.title);
+      return test(e.title);
     case 'content':
-      return re.test(e.content);
+      return test(e.content);
     case 'url':
-      return re.test(e.url ?? '');
+      return test(e.url ?? '');
     case 'author':
-      return re.test(e.authors.join('\n'));
+      return test(e.authors.join('\n'));
     case 'tag':
-      return re.test(e.tags.join('\n'));
+      return test(e.tags.join('\n'));
   }
 }

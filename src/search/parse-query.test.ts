@@ -130,6 +130,29 @@ const malformed: [string, string, number][] = [
   ['date:foo', 'search: an unknown date form in the date "foo" at column 6', 5],
   ['/x/g', 'search: unknown regular expression flag "g" (only i and m) at column 4', 3],
   ['a (b OR ) c', 'search: nothing to search before ")" at column 9', 8],
+  // Regexes that can backtrack catastrophically (regex-safety.ts).
+  [
+    'intitle:/(a+)+$/',
+    'search: a repeated group holding a quantifier (nested quantifiers) can make the search run forever at column 10',
+    9,
+  ],
+  [
+    'x /(a|a)*b/i',
+    'search: a repeated group whose alternatives can start with the same character can make the search run forever at column 4',
+    3,
+  ],
+  ['/(a)\\1/', 'search: back-references (\\1, \\k<name>) are not accepted in a search at column 5', 4],
+  [
+    'intext:/x(?=.*y)/',
+    'search: a lookahead or lookbehind holding a quantifier can make the search run forever at column 10',
+    9,
+  ],
+  [
+    '/(ab){2,500}/',
+    'search: a group repeated more than 100 times is not accepted in a search at column 6',
+    5,
+  ],
+  [`/${'a'.repeat(201)}/`, 'search: the regular expression is longer than 200 characters at column 202', 201],
 ];
 
 test('malformed searches throw SearchSyntaxError with the column', () => {

@@ -6,6 +6,9 @@
 //   unary  := ("!" | "-") unary | "(" or ")" | term
 //   term   := [operator ":" | "#"] (quoted | /regex/flags | plain)
 // A space is AND; OR is case-insensitive; `\(` `\)` and quotes make literal parentheses.
+// Regexes that can backtrack catastrophically, or longer than 200 characters, are refused as
+// syntax errors (regex-safety.ts).
+import { regexRefusal } from './regex-safety.ts';
 
 /** Text fields: free text (title and content), intitle:, intext:, inurl:, author:, #tag. */
 export type TextField = 'any' | 'title' | 'content' | 'url' | 'author' | 'tag';
@@ -306,14 +309,23 @@ function readPlain(query: string, start: number): { value: string; end: number }
 function readRegex(query: string, start: number): { pattern: string; flags: string; end: number } {
   let i = start + 1;
   let pattern = '';
+  /** Where each character of the pattern is in the query (for the error's column). */
+  const at: number[] = [];
   while (i < query.length && query[i] !== '/') {
     if (query[i] === '\\' && i + 1 < query.length) {
       // \/ is a literal slash; other escapes are the regex's own.
-      pattern += query[i + 1] === '/' ? '/' : query.slice(i, i + 2);
+      if (query[i + 1] === '/') {
+        pattern += '/';
+        at.push(i);
+      } else {
+        pattern += query.slice(i, i + 2);
+        at.push(i, i + 1);
+      }
       i += 2;
       continue;
     }
     pattern += query[i];
+    at.push(i);
     i++;
   }
   if (i >= query.length)
@@ -331,6 +343,9 @@ function readRegex(query: string, start: number): { pattern: string; flags: stri
   } catch {
     throw new SearchSyntaxError(start, `invalid regular expression /${pattern}/`);
   }
+  // Patterns that can backtrack catastrophically are refused (regex-safety.ts).
+  const refusal = regexRefusal(pattern);
+  if (refusal) throw new SearchSyntaxError(at[refusal.index] ?? start, refusal.reason);
   return { pattern, flags, end: i };
 }
 

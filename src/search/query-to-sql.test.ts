@@ -11,6 +11,7 @@ import type { Dialect } from '../storage/database.ts';
 import { entryMatchesSearch, resolveSearchNode } from './evaluate-query.ts';
 import { parseSearchQuery } from './parse-query.ts';
 import { fullTextDriver, searchCondition, searchNeedsProcessCheck } from './query-to-sql.ts';
+import { REGEX_TEXT_LIMIT } from './regex-sql.ts';
 import type { SearchableEntry } from './search-document.ts';
 import {
   FIXTURE_ENTRIES,
@@ -207,6 +208,47 @@ for (const kind of testDatabaseKinds()) {
         await database.dispose();
       }
     });
+
+  test(
+    `${kind.name}: a regex sees the first ${REGEX_TEXT_LIMIT} characters of a value, in SQL as in process`,
+    { skip: kind.skip },
+    async () => {
+      const database = await kind.open();
+      try {
+        const entries = await storeFixtures(database.db);
+        // An emoji is one character (PostgreSQL's left()) but two UTF-16 units: the cut falls
+        // after "nee" on every path. Long words, few of them: indexing 100,000 characters with an
+        // emoji takes seconds when they are 33,000 words (Intl.Segmenter), and PostgreSQL's
+        // tsvector refuses words over 2047 bytes.
+        const filler = `${'x'.repeat(999)} `.repeat(99) + `${'x'.repeat(995)} `;
+        assert.equal(filler.length, REGEX_TEXT_LIMIT - 4);
+        const long: SearchableEntry = {
+          ...FIXTURE_ENTRIES[0]!,
+          title: 'Long read',
+          content: `😀${filler}needle`,
+          labelIds: [],
+          userChangedAt: null,
+        };
+        const result = await ingestEntries(database.db, {
+          feedId: long.feedId,
+          entries: [newEntryOf(long, 'long')],
+          now: FIXTURE_NOW,
+        });
+        entries.push({ ...long, id: result.insertedIds[0]! });
+        for (const [query, expected] of [
+          ['intext:/needle/', []],
+          ['intext:/x nee$/', ['Long read']],
+          ['/^..[x ]+nee$/', ['Long read']],
+          ['!intext:/needle/ intitle:/^Long/', ['Long read']],
+        ] as const) {
+          assert.deepEqual(processTitles(query, entries), expected, query);
+          assert.deepEqual(await sqlTitles(database.db, database.dialect, query, entries), expected, query);
+        }
+      } finally {
+        await database.dispose();
+      }
+    },
+  );
 
   test(`${kind.name}: the index follows updates and purges`, { skip: kind.skip }, async () => {
     const database = await kind.open();

@@ -12,7 +12,13 @@ import { entryIdAt } from '../storage/entries.ts';
 import { foldText, stemVariants } from './normalize-text.ts';
 import { boundTime, type SearchNode, type TextField } from './parse-query.ts';
 import { requiredLiterals } from './regex-literals.ts';
-import { ASTRAL_CLASS, postgresRegex, REGEX_VALUE, type PostgresRegex } from './regex-sql.ts';
+import {
+  ASTRAL_CLASS,
+  postgresRegex,
+  REGEX_TEXT_LIMIT,
+  REGEX_VALUE,
+  type PostgresRegex,
+} from './regex-sql.ts';
 import { lexemeText } from './search-index.ts';
 
 export interface SearchSqlOptions {
@@ -287,7 +293,9 @@ function regexCondition(
   }
   const translated = postgresRegexOf(field, pattern, flags);
   if (translated === null) return positive ? preselection : FALSE;
-  const value = (column: string) => (column === 'url' ? sql`coalesce(e.url, '')` : sql`e.${sql.raw(column)}`);
+  // The first REGEX_TEXT_LIMIT characters, as veille_regexp and the in-process evaluator see them.
+  const value = (column: string) =>
+    sql`left(${column === 'url' ? sql`coalesce(e.url, '')` : sql`e.${sql.raw(column)}`}, ${sql.lit(REGEX_TEXT_LIMIT)})`;
   if (!translated.unitSensitive)
     return sql<SqlBool>`(${preselection} and ${anyOf(
       columns.map(({ column }) => sql<SqlBool>`${value(column)} ~ ${translated.pattern}`),

@@ -5,7 +5,15 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { sql } from 'kysely';
 import { testDatabaseKinds } from '../storage/test-databases.ts';
-import { ASTRAL_CLASS, caseVariants, postgresRegex, REGEX_VALUE } from './regex-sql.ts';
+import {
+  ASTRAL_CLASS,
+  caseVariants,
+  postgresRegex,
+  REGEX_TEXT_LIMIT,
+  REGEX_VALUE,
+  regexText,
+  sqliteRegexp,
+} from './regex-sql.ts';
 
 const PATTERNS: [string, string][] = [
   ['version \\d+\\.1\\d', 'i'],
@@ -207,4 +215,26 @@ test('sqlite: veille_regexp reads authors and tags as the evaluator does, one pe
   } finally {
     await database.dispose();
   }
+});
+
+test('regexes see the first REGEX_TEXT_LIMIT characters of a value, counted as PostgreSQL counts them', () => {
+  const head = 'a'.repeat(REGEX_TEXT_LIMIT - 1);
+  // (ok, not equal: a failure would print 100,000 characters.)
+  const cut = (text: string, expected: string) => assert.ok(regexText(text) === expected, text.slice(-10));
+  cut('short', 'short');
+  cut(`${head}b`, `${head}b`);
+  cut(`${head}bc`, `${head}b`);
+  // A character outside the BMP is one character, two UTF-16 units; a lone surrogate is one.
+  cut('😀'.repeat(REGEX_TEXT_LIMIT + 1), '😀'.repeat(REGEX_TEXT_LIMIT));
+  cut(`${head}😀x`, `${head}😀`);
+  cut(`\ud800${head}xy`, `\ud800${head}`);
+  cut(`${head}\ud800\ud800`, `${head}\ud800`);
+  const text = (pattern: string, value: string) => sqliteRegexp(pattern, '', value, REGEX_VALUE.text);
+  assert.equal(text('b', `${head}bc`), 1);
+  assert.equal(text('c', `${head}bc`), 0);
+  assert.equal(text('b$', `${head}bc`), 1, '$ matches where the text is cut');
+  // Authors and tags: the lines joined, then cut.
+  const tags = JSON.stringify([head, 'zz']);
+  assert.equal(sqliteRegexp('^a+$', 'm', tags, REGEX_VALUE.tagsJson), 1);
+  assert.equal(sqliteRegexp('zz', '', tags, REGEX_VALUE.tagsJson), 0);
 });

@@ -8,6 +8,29 @@
 //   pre-selection and the in-process check (query-to-sql.ts).
 // This file is loaded with every SQLite connection: it imports nothing.
 
+/**
+ * A regex sees the first REGEX_TEXT_LIMIT characters of a value only, here, in the in-process
+ * evaluator (evaluate-query.ts) and in PostgreSQL (`left(value, REGEX_TEXT_LIMIT) ~ …`,
+ * query-to-sql.ts): the second layer after the parser's guard (regex-safety.ts), which refuses the
+ * patterns whose backtracking explodes but not those that cost the square of the text's length
+ * (`.*x`); a feed may send megabytes. Counted in characters, as PostgreSQL's left() counts them (a
+ * character outside the BMP is one, not two UTF-16 units), so every path sees the same text. A
+ * match past the limit is not found, and `$` also matches where the text is cut.
+ */
+export const REGEX_TEXT_LIMIT = 100_000;
+
+/** `text` cut to its first REGEX_TEXT_LIMIT characters. */
+export function regexText(text: string): string {
+  if (text.length <= REGEX_TEXT_LIMIT) return text;
+  let end = 0;
+  for (let n = 0; n < REGEX_TEXT_LIMIT && end < text.length; n++) {
+    const unit = text.charCodeAt(end);
+    const pair = unit >= 0xd800 && unit <= 0xdbff && (text.charCodeAt(end + 1) & 0xfc00) === 0xdc00;
+    end += pair ? 2 : 1;
+  }
+  return text.slice(0, end);
+}
+
 /** What veille_regexp's last argument says the value is. */
 export const REGEX_VALUE = { text: 0, authorsJson: 1, tagsJson: 2 } as const;
 
@@ -15,7 +38,8 @@ const compiled = new Map<string, RegExp>();
 
 /**
  * The SQLite function veille_regexp: 1 when the regex matches the value as the in-process
- * evaluator sees it (null: ''; authors and tags: the JSON column, one name or tag per line).
+ * evaluator sees it (null: ''; authors and tags: the JSON column, one name or tag per line; the
+ * first REGEX_TEXT_LIMIT characters).
  */
 export function sqliteRegexp(pattern: unknown, flags: unknown, value: unknown, kind: unknown): number {
   const key = `${String(flags)}/${String(pattern)}`;
@@ -32,7 +56,7 @@ export function sqliteRegexp(pattern: unknown, flags: unknown, value: unknown, k
   else if (kind === REGEX_VALUE.authorsJson) text = jsonLines(String(value), true);
   else if (kind === REGEX_VALUE.tagsJson) text = jsonLines(String(value), false);
   else text = String(value);
-  return re.test(text) ? 1 : 0;
+  return re.test(regexText(text)) ? 1 : 0;
 }
 
 /**

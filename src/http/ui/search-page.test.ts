@@ -87,11 +87,25 @@ for (const kind of testDatabaseKinds()) {
       assert.equal(hostile.res.status, 200);
       assert.doesNotMatch(hostile.text, /<script>alert/);
       assert.match(hostile.text, /the quote (&quot;|") is never closed at column 1/);
-      for (const bad of ['(', 'intitle:', 'date:2014-13', '/unclosed', 'f:abc', 'x'.repeat(1001)]) {
+      for (const bad of [
+        '(',
+        'intitle:',
+        'date:2014-13',
+        '/unclosed',
+        'f:abc',
+        'x'.repeat(1001),
+        '/(a+)+$/',
+      ]) {
         const r = await alice.client.get(`/?s=main&search=${encodeURIComponent(bad)}`);
         assert.equal(r.res.status, 200, bad);
         assert.match(r.text, /class="search-error"/, bad);
       }
+      // A regex that could backtrack catastrophically is refused before it runs (regex-safety.ts).
+      const redos = await alice.client.get(
+        `/?s=main&search=${encodeURIComponent('rust intitle:/(\\w+\\s?)*$/')}`,
+      );
+      assert.equal(redos.res.status, 200);
+      assert.match(redos.text, /nested quantifiers\) can make the search run forever at column 15/);
     });
 
     test('authors and tags link to their searches', async () => {

@@ -1,6 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { foldText, searchTokens, stemLanguageOf, stemVariants } from './normalize-text.ts';
+import {
+  MAX_WORD_LENGTH,
+  foldText,
+  searchTokens,
+  segmentedWordsOf,
+  stemLanguageOf,
+  stemVariants,
+  wordsOf,
+} from './normalize-text.ts';
 
 test('folding: lowercase, accents and compatibility forms, kana voicing kept', () => {
   assert.equal(foldText('Crème Brûlée ÉCOLE'), 'creme brulee ecole');
@@ -62,4 +70,23 @@ test('query words are stemmed under every language', () => {
     ['run', 'dog'],
   ]);
   assert.deepEqual(stemVariants('& !'), []);
+});
+
+test('a word longer than MAX_WORD_LENGTH is cut to it, never inside a surrogate pair', () => {
+  assert.deepEqual(wordsOf(`a ${'b'.repeat(MAX_WORD_LENGTH + 10)} c`), [
+    'a',
+    'b'.repeat(MAX_WORD_LENGTH),
+    'c',
+  ]);
+  // A Gothic letter takes two code units: cutting at 500 would leave half of it.
+  const astral = `${'b'.repeat(MAX_WORD_LENGTH - 1)}𐌰𐌰 c`;
+  assert.deepEqual(wordsOf(astral), ['b'.repeat(MAX_WORD_LENGTH - 1), 'c']);
+});
+
+test('long text that Intl.Segmenter must read gives the same words when read in pieces', () => {
+  const parts = ['東京の天気', 'hello', 'café', '😀', 'Привет', 'мир', '中文分词测试', 'x1', 'naïve'];
+  let text = '';
+  for (let i = 0; text.length < 9000; i++) text += parts[i % parts.length] + (i % 7 === 0 ? '\n' : ' ');
+  assert.ok(text.length > 4000);
+  assert.deepEqual(wordsOf(text), segmentedWordsOf(text));
 });

@@ -29,10 +29,57 @@ export function stemLanguageOf(language: string | null | undefined): StemLanguag
   return 'none';
 }
 
+/**
+ * The longest word kept, in UTF-16 code units; longer ones are cut to it (index and queries
+ * alike). 500 units are at most 1,500 bytes of UTF-8: PostgreSQL refuses lexemes over 2,047
+ * bytes, and a base64 blob is not a word anyone searches for whole.
+ */
+export const MAX_WORD_LENGTH = 500;
+/**
+ * Intl.Segmenter takes time growing faster than the length of what it is given (100,000
+ * characters of short words and one emoji: about 14 s): text it must read is handed to it in
+ * pieces of about this many code units, cut after a white space (UAX #29 never joins words across
+ * one), or anywhere when a piece has none (long CJK runs).
+ */
+const SEGMENT_PIECE = 2000;
+
 /** Folded words of a text, unstemmed: word-like segments cut again at anything not a letter or digit. */
 export function wordsOf(text: string): string[] {
   // Latin-only text (most entries) gives the same words without Intl.Segmenter, far faster.
-  return latinWordsOf(text, foldText) ?? segmentedWordsOf(text);
+  const words =
+    text.length <= SEGMENT_PIECE
+      ? (latinWordsOf(text, foldText) ?? segmentedWordsOf(text))
+      : (latinWordsOf(text, foldText) ?? piecewiseWordsOf(text));
+  for (let i = 0; i < words.length; i++) {
+    if (words[i]!.length > MAX_WORD_LENGTH) words[i] = cutWord(words[i]!);
+  }
+  return words;
+}
+
+/** A word cut to MAX_WORD_LENGTH units, without leaving half of a surrogate pair. */
+function cutWord(word: string): string {
+  const end = /[\uD800-\uDBFF]/.test(word[MAX_WORD_LENGTH - 1]!) ? MAX_WORD_LENGTH - 1 : MAX_WORD_LENGTH;
+  return word.slice(0, end);
+}
+
+/** wordsOf of a long text, read piece by piece (see SEGMENT_PIECE). */
+function piecewiseWordsOf(text: string): string[] {
+  const out: string[] = [];
+  for (let start = 0; start < text.length;) {
+    let end = Math.min(text.length, start + SEGMENT_PIECE);
+    if (end < text.length) {
+      // The last white space of the piece, if it has one in its second half.
+      let cut = end;
+      while (cut > start + SEGMENT_PIECE / 2 && !/\s/.test(text[cut - 1]!)) cut--;
+      if (cut > start + SEGMENT_PIECE / 2) end = cut;
+      // Never between the two halves of a surrogate pair.
+      else if (/[\uD800-\uDBFF]/.test(text[end - 1]!)) end--;
+    }
+    const piece = text.slice(start, end);
+    for (const word of latinWordsOf(piece, foldText) ?? segmentedWordsOf(piece)) out.push(word);
+    start = end;
+  }
+  return out;
 }
 
 /** wordsOf through Intl.Segmenter, for any text. */

@@ -250,6 +250,45 @@ for (const kind of testDatabaseKinds()) {
     },
   );
 
+  test(
+    `${kind.name}: a word of 3,000 characters and an entry of a megabyte of distinct words are stored and found`,
+    { skip: kind.skip },
+    async () => {
+      const database = await kind.open();
+      try {
+        const entries = await storeFixtures(database.db);
+        // PostgreSQL refuses lexemes over 2,047 bytes and tsvectors over 1 MB: either used to fail
+        // the whole feed's ingest.
+        const longWord = 'y'.repeat(3000);
+        const blob = Array.from({ length: 70_000 }, (_, i) => `w${i}abcdefgh`).join(' ');
+        assert.ok(blob.length > 1_000_000);
+        const added: SearchableEntry[] = [
+          { ...FIXTURE_ENTRIES[0]!, title: 'Encoded', content: `<p>start ${longWord} end</p>` },
+          { ...FIXTURE_ENTRIES[0]!, title: 'Listing', content: `<pre>${blob}</pre>` },
+        ].map((e) => ({ ...e, labelIds: [], userChangedAt: null }));
+        for (const [i, e] of added.entries()) {
+          const result = await ingestEntries(database.db, {
+            feedId: e.feedId,
+            entries: [newEntryOf(e, `big${i}`)],
+            now: FIXTURE_NOW,
+          });
+          assert.equal(result.insertedIds.length, 1);
+          entries.push({ ...e, id: result.insertedIds[0]! });
+        }
+        for (const [query, expected] of [
+          ['start', ['Encoded']],
+          [longWord, ['Encoded']],
+          ['w1abcdefgh', ['Listing']],
+        ] as const) {
+          assert.deepEqual(processTitles(query, entries), expected, query);
+          assert.deepEqual(await sqlTitles(database.db, database.dialect, query, entries), expected, query);
+        }
+      } finally {
+        await database.dispose();
+      }
+    },
+  );
+
   test(`${kind.name}: the index follows updates and purges`, { skip: kind.skip }, async () => {
     const database = await kind.open();
     try {

@@ -42,11 +42,20 @@ export function searchIndexValues(
     : [doc.titleTokens.join(' '), doc.bodyTokens.join(' '), doc.authorText, doc.urlText, doc.tagText];
 }
 
+/**
+ * What a tsvector may take of PostgreSQL's 1 MB limit (1,048,575 bytes: "string is too long for
+ * tsvector"), counted generously: each lexeme's UTF-8 bytes and 8 bytes of overhead, 2 bytes per
+ * position. Lexemes met past it are not indexed (an entry of hundreds of kilobytes of distinct
+ * words: generated listings, encoded data), so that its feed is still stored.
+ */
+const TSVECTOR_BUDGET = 900_000;
+
 /** A tsvector literal: every token at its position, title tokens weighted A, body tokens B. */
 export function tsvectorText(doc: SearchDocument): string {
   // Each token's text ("'word':3A,9B"), in order of first use; `slots` says where it is.
   const slots = new Map<string, number>();
   const texts: string[] = [];
+  let bytes = 0;
   const add = (tokens: readonly string[], first: number, weight: 'A' | 'B') => {
     for (let i = 0; i < tokens.length; i++) {
       const token = tokens[i]!;
@@ -54,9 +63,14 @@ export function tsvectorText(doc: SearchDocument): string {
       const slot = slots.get(token);
       // A token first seen past the last position is kept at the last one; later ones are dropped.
       if (slot === undefined) {
+        bytes += Buffer.byteLength(token) + 10;
+        if (bytes > TSVECTOR_BUDGET) return;
         slots.set(token, texts.length);
         texts.push(`${lexemeText(token)}:${position > MAX_POSITION ? MAX_POSITION : position}${weight}`);
-      } else if (position <= MAX_POSITION) texts[slot] += `,${position}${weight}`;
+      } else if (position <= MAX_POSITION) {
+        bytes += 2;
+        texts[slot] += `,${position}${weight}`;
+      }
     }
   };
   add(doc.titleTokens, 1, 'A');

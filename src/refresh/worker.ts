@@ -34,12 +34,20 @@ import { refreshFeeds, type RefreshSummary } from './refresh-feeds.ts';
  * 414 ms with groups of 100, 232 ms without.
  */
 const STORE_MAX_FEEDS = { sqlite: 100, postgres: 1 } as const;
-const STORE_MAX_ENTRIES = 150;
+/** Entries per store transaction at most (SQLite: shorter holds of the write lock; see below). */
+const STORE_MAX_ENTRIES = 50;
 /**
- * On SQLite, a pause between two of this loop's transactions while more wait: a web process
- * polling for the write lock (sqlite-dialect.ts, every few ms at most) finds it free.
+ * On SQLite, a pause between two of this loop's store transactions while more wait: web processes
+ * polling for the one write lock (sqlite-dialect.ts, every few ms at most) get it in between, and
+ * a backlog of feeds is stored at a pace that leaves them the CPU too. bench:load (SQLite, 100
+ * readers during a refresh, this 2-core machine, 2026-11-22), all requests' p95: 228 ms with 5 ms
+ * pauses and groups of 150 entries; 185 with groups of 50; then pauses of 15, 25, 40 ms: 157–166,
+ * 117, 103 ms (a pause of twice the transaction's time: 177). The refresh still stored 22,000
+ * entries a minute (two rounds of the farm); the worker's CPU went from 54 to 31 s a minute.
  */
-const SQLITE_WRITE_PAUSE_MS = 5;
+const SQLITE_WRITE_PAUSE_MS = 40;
+/** Between two transactions releasing leases (a few ms each). */
+const SQLITE_RELEASE_PAUSE_MS = 5;
 /** Parsing threads with nothing to do end after this long (a quiet server gives back their memory). */
 const THREAD_IDLE_MS = 30_000;
 
@@ -111,16 +119,16 @@ export async function runWorker(
     ? null
     : createProcessPool({ size: availableParallelism(), idleMs: THREAD_IDLE_MS });
   const workDeps: RefreshDeps = pool ? { ...deps, processBody: pool.process } : deps;
-  const pauseMs = deps.database.dialect === 'sqlite' ? SQLITE_WRITE_PAUSE_MS : 0;
+  const sqlite = deps.database.dialect === 'sqlite';
   const store = groupCommit((works: FeedWork[]) => storeFeedWorks(workDeps, works), {
     maxItems: STORE_MAX_FEEDS[deps.database.dialect],
     weight: (work) => work.entries.length,
     maxWeight: STORE_MAX_ENTRIES,
-    pauseMs,
+    pauseMs: sqlite ? SQLITE_WRITE_PAUSE_MS : 0,
   });
   const release = groupCommit(
     (feeds: { feedId: number; retryAt?: number }[]) => releaseFeedLeases(deps.db, owner, feeds),
-    { maxItems: 500, pauseMs },
+    { maxItems: 500, pauseMs: sqlite ? SQLITE_RELEASE_PAUSE_MS : 0 },
   );
 
   const refreshOne = async (feed: Feed) => {

@@ -117,6 +117,67 @@ for (const kind of testDatabaseKinds()) {
       assert.deepEqual(await indexRows(db, postgres), written);
     });
 
+    test('NUL characters in a feed (raw in XML, escaped in a JSON Feed) are stored as U+FFFD', async () => {
+      const { db } = database;
+      const postgres = kind.name === 'postgres';
+      const user = await createUser(db, { username: 'nul', passwordHash: 'x', isAdmin: false, now: NOW });
+      const bodies = [
+        feedXml(7, [{ guid: 'n\u0000ul', title: 'Null\u0000byte', html: '<p>be\u0000fore</p>' }]),
+        new TextEncoder().encode(
+          JSON.stringify({
+            version: 'https://jsonfeed.org/version/1.1',
+            title: 'J\u0000',
+            items: [{ id: 'j\u0000', title: 'Json\u0000null', content_html: '<p>a\u0000b \\u0000 kept</p>' }],
+          }),
+        ),
+      ];
+      const works = [];
+      for (const [i, body] of bodies.entries()) {
+        const feed = await findOrCreateFeed(db, {
+          url: `https://example.org/nul${i}`,
+          options: {},
+          userId: user.id,
+          title: `N${i}`,
+          now: NOW,
+        });
+        await subscribe(db, { userId: user.id, feedId: feed.id, categoryId: null, now: NOW });
+        const p = processFeedBody({
+          body,
+          url: `https://example.org/nul${i}`,
+          contentType: null,
+          now: NOW,
+          searchIndex: postgres ? 'postgres' : 'sqlite',
+        });
+        assert.ok(p.ok && !p.unchanged && p.searchIndex);
+        works.push({ feedId: feed.id, entries: p.entries, searchIndex: p.searchIndex });
+      }
+      const results = await db.transaction().execute(async (trx) => {
+        await lockEntryIdClock(trx);
+        return ingestFeedsEntries(trx, works, NOW);
+      });
+      assert.deepEqual(
+        results.map((r) => r.inserted),
+        [1, 1],
+      );
+      const rows = await db
+        .selectFrom('entries')
+        .select(['title', 'content'])
+        .where(
+          'feed_id',
+          'in',
+          works.map((w) => w.feedId),
+        )
+        .orderBy('id')
+        .execute();
+      assert.deepEqual(
+        rows.map((r) => r.title),
+        ['Null\uFFFDbyte', 'Json\uFFFDnull'],
+      );
+      assert.equal(rows[0]!.content, '<p>be\uFFFDfore</p>');
+      // A JSON backslash before "u0000" is text, not an escape.
+      assert.equal(rows[1]!.content, '<p>a\uFFFDb \\u0000 kept</p>');
+    });
+
     test('known, tombstoned and same-link entries; rhythm dates', async () => {
       const { db } = database;
       const user = await createUser(db, { username: 'v', passwordHash: 'x', isAdmin: false, now: NOW });

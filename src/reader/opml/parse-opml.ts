@@ -6,6 +6,7 @@ import { decodeHTML, decodeHTMLAttribute } from 'entities';
 import { Parser } from 'htmlparser2';
 import { OpmlError } from './opml-error.ts';
 import { repairedOutlineTags } from './repaired-outline-tags.ts';
+import { withoutNulCharacters } from '../parse/without-nul-characters.ts';
 
 export { OpmlError } from './opml-error.ts';
 
@@ -46,7 +47,8 @@ interface OpenElement {
 }
 
 export function parseOpml(text: string): OpmlDocument {
-  const source = text.replace(/^\uFEFF/, '').trimStart();
+  // NUL characters as in feeds (parse-feed.ts): PostgreSQL refuses them in titles.
+  const source = withoutNulCharacters(text.replace(/^\uFEFF/, '').trimStart());
   if (source === '') throw new OpmlError('empty document');
 
   const feeds: OpmlFeed[] = [];

@@ -7,13 +7,15 @@ import { decodeFeedBytes } from '../decode/decode-feed-bytes.ts';
 import { ParseError } from './parse-error.ts';
 import { findRootElement, parseXmlFeed, type RootElement } from './parse-xml-feed.ts';
 import { parseJsonFeed } from './parse-json-feed.ts';
+import { withoutNulCharacters } from './without-nul-characters.ts';
 
 export { ParseError } from './parse-error.ts';
 export type { ParseErrorCode } from './parse-error.ts';
 
 const HTML_ROOTS = new Set(['html', 'head', 'body', 'xhtml:html', 'h:html']);
 
-export function parseFeed(text: string, options: { url: string | null }): ParsedFeed {
+export function parseFeed(input: string, options: { url: string | null }): ParsedFeed {
+  const text = withoutNulCharacters(input);
   const start = firstSignificantIndex(text);
   if (start < 0) throw new ParseError('parse.empty', 'parse: the document is empty');
   if (text.charCodeAt(start) === 123 /* { */ || text.charCodeAt(start) === 91 /* [ */) {

@@ -10,10 +10,19 @@ import { absoluteUrlOrNull, resolveUrl } from './resolve-url.ts';
 
 type Json = Record<string, unknown>;
 
+/**
+ * The JSON escape of NUL, `\u0000`, written `\uFFFD` instead (see withoutNulCharacters in
+ * parse-feed.ts); an escaped backslash before "u0000" (`\\u0000`, a backslash then text) is kept.
+ */
+function withoutNulEscapes(text: string): string {
+  if (!/\\u0000/i.test(text)) return text;
+  return text.replace(/(?<!\\)((?:\\\\)*)\\u0000/gi, '$1\\uFFFD');
+}
+
 export function parseJsonFeed(text: string, documentUrl: string | null): ParsedFeed {
   let data: unknown;
   try {
-    data = JSON.parse(text);
+    data = JSON.parse(withoutNulEscapes(text));
   } catch (error) {
     throw new ParseError('parse.invalid', `parse: invalid JSON (${(error as Error).message})`);
   }

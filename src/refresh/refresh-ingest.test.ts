@@ -131,7 +131,7 @@ for (const kind of testDatabaseKinds()) {
           }),
         ),
       ];
-      const works = [];
+      const works: { feedId: number; entries: NewEntry[]; searchIndex: string[][] }[] = [];
       for (const [i, body] of bodies.entries()) {
         const feed = await findOrCreateFeed(db, {
           url: `https://example.org/nul${i}`,
@@ -176,6 +176,61 @@ for (const kind of testDatabaseKinds()) {
       assert.equal(rows[0]!.content, '<p>be\uFFFDfore</p>');
       // A JSON backslash before "u0000" is text, not an escape.
       assert.equal(rows[1]!.content, '<p>a\uFFFDb \\u0000 kept</p>');
+    });
+
+    test('a GUID of 5,000 characters and a link of 3,000 are stored once, the link left out', async () => {
+      const { db } = database;
+      const postgres = kind.name === 'postgres';
+      const user = await createUser(db, { username: 'long', passwordHash: 'x', isAdmin: false, now: NOW });
+      const feed = await findOrCreateFeed(db, {
+        url: 'https://example.org/long.xml',
+        options: {},
+        userId: user.id,
+        title: 'Long',
+        now: NOW,
+      });
+      await subscribe(db, { userId: user.id, feedId: feed.id, categoryId: null, now: NOW });
+      // Random text: PostgreSQL compresses index entries, so a repeated character would fit.
+      const random = (n: number) =>
+        Array.from({ length: n }, () => Math.random().toString(36).slice(2, 3)).join('');
+      const guid = random(5000);
+      const link = `https://example.org/${random(3000)}`;
+      const body = new TextEncoder().encode(
+        `<rss version="2.0"><channel><title>Long</title>` +
+          `<item><guid>${guid}</guid><title>Long GUID</title><description>g</description></item>` +
+          `<item><title>Long link</title><link>${link}</link><description>l</description></item>` +
+          `</channel></rss>`,
+      );
+      const store = async () => {
+        const p = processFeedBody({
+          body,
+          url: 'https://example.org/long.xml',
+          contentType: null,
+          now: NOW,
+          searchIndex: postgres ? 'postgres' : 'sqlite',
+        });
+        assert.ok(p.ok && !p.unchanged && p.searchIndex);
+        return db.transaction().execute(async (trx) => {
+          await lockEntryIdClock(trx);
+          const entries = p.entries;
+          return ingestFeedsEntries(trx, [{ feedId: feed.id, entries, searchIndex: p.searchIndex! }], NOW);
+        });
+      };
+      assert.equal((await store())[0]!.inserted, 2);
+      assert.equal((await store())[0]!.inserted, 0);
+      const rows = await db
+        .selectFrom('entries')
+        .select(['title', 'url', 'guid'])
+        .where('feed_id', '=', feed.id)
+        .orderBy('id')
+        .execute();
+      assert.deepEqual(
+        rows.map((r) => [r.title, r.url, r.guid === guid]),
+        [
+          ['Long GUID', null, true],
+          ['Long link', null, false],
+        ],
+      );
     });
 
     test('known, tombstoned and same-link entries; rhythm dates', async () => {

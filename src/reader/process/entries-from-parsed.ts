@@ -14,11 +14,23 @@ function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
+/**
+ * Identity keys longer than MAX_KEY_LENGTH characters and links longer than MAX_URL_BYTES bytes
+ * (UTF-8) are not stored as they are: PostgreSQL's B-tree indexes refuse entries over 2,704 bytes
+ * ("index row size exceeds btree maximum"), which failed the feed's ingest. A longer key is stored as its hash; a longer link is dropped (the
+ * entry keeps its content and feed; browsers and servers stop at a few thousand characters anyway).
+ */
+export const MAX_KEY_LENGTH = 600;
+export const MAX_URL_BYTES = 2048;
+
 /** GUID when present, else link, else a hash of what the entry says. */
 export function identityKeyOf(entry: ParsedEntry): string {
-  if (entry.id && entry.id.trim()) return `id:${entry.id.trim()}`;
-  if (entry.link) return `link:${entry.link}`;
-  return `hash:${sha256(`${entry.title ?? ''}\u0000${entry.content ?? entry.summary ?? ''}`).slice(0, 40)}`;
+  let key: string;
+  if (entry.id && entry.id.trim()) key = `id:${entry.id.trim()}`;
+  else if (entry.link) key = `link:${entry.link}`;
+  else
+    return `hash:${sha256(`${entry.title ?? ''}\u0000${entry.content ?? entry.summary ?? ''}`).slice(0, 40)}`;
+  return key.length > MAX_KEY_LENGTH ? `long:${sha256(key)}` : key;
 }
 
 export function entriesFromParsed(
@@ -66,7 +78,8 @@ export function entriesFromParsed(
     return {
       guidKey: identityKeyOf(e),
       guid: e.id,
-      url: e.link && /^https?:\/\//i.test(e.link) ? e.link : null,
+      url:
+        e.link && Buffer.byteLength(e.link) <= MAX_URL_BYTES && /^https?:\/\//i.test(e.link) ? e.link : null,
       title,
       authors: e.authors,
       content,

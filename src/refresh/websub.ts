@@ -101,9 +101,12 @@ export async function verifyIntent(
     return { status: 404, body: 'not a subscription of ours' };
   }
   if (mode === 'subscribe') {
-    const seconds = Math.min(
-      Number(input.query['hub.lease_seconds']) || WEBSUB_LEASE_SECONDS,
-      365 * 24 * 3600,
+    // Whole seconds between a minute and a year, whatever the hub wrote ("0.5", "-1", "1e400").
+    const seconds = Math.floor(
+      Math.min(
+        Math.max(Number(input.query['hub.lease_seconds']) || WEBSUB_LEASE_SECONDS, 60),
+        365 * 24 * 3600,
+      ),
     );
     await updateFeed(deps.db, feed.id, { websub_lease_until: deps.now() + seconds * 1000 });
   } else {

@@ -17,8 +17,9 @@ function sha256(text: string): string {
 /**
  * Identity keys longer than MAX_KEY_LENGTH characters and links longer than MAX_URL_BYTES bytes
  * (UTF-8) are not stored as they are: PostgreSQL's B-tree indexes refuse entries over 2,704 bytes
- * ("index row size exceeds btree maximum"), which failed the feed's ingest. A longer key is stored as its hash; a longer link is dropped (the
- * entry keeps its content and feed; browsers and servers stop at a few thousand characters anyway).
+ * ("index row size exceeds btree maximum"), which failed the feed's ingest. A longer key is
+ * stored as its hash; a longer link is dropped (the entry keeps its content and feed; browsers and
+ * servers stop at a few thousand characters anyway).
  */
 export const MAX_KEY_LENGTH = 600;
 export const MAX_URL_BYTES = 2048;

@@ -17,6 +17,7 @@ import { setEntryStarred } from '../storage/entry-states.ts';
 import { testDatabaseKinds } from '../storage/test-databases.ts';
 import { createUser } from '../storage/users.ts';
 import type { Kysely } from 'kysely';
+import { createProcessPool } from '../reader/process/process-pool.ts';
 import { refreshFeed, type RefreshDeps } from './refresh-feed.ts';
 
 const NOW = Date.UTC(2026, 10, 22, 9, 0, 0);
@@ -112,6 +113,41 @@ describe('full content at ingest', () => {
         await subscribe(db, { userId: user.id, feedId: feed.id, categoryId: null, now: NOW });
         return { user, feed };
       };
+
+      test('pages read in the refresh threads (the worker pool) give what reading them inline gives', async () => {
+        items = [item('t1'), item('t2'), item('t3', '/pages/missing-page.html')];
+        const options: FetchOptions = { fullContent: true, contentRemove: '.promo', contentAction: 'append' };
+        const inline = await feedWith(`/feed-t-inline-${kind.name}`, options, `ti-${kind.name}`);
+        const threaded = await feedWith(`/feed-t-pool-${kind.name}`, options, `tp-${kind.name}`);
+        const pool = createProcessPool({ size: 1 });
+        try {
+          let pages = 0;
+          const threadDeps: RefreshDeps = {
+            ...deps,
+            processBody: pool.process,
+            readPage: (job) => {
+              pages++;
+              return pool.readPage(job);
+            },
+          };
+          assert.equal((await refreshFeed(deps, (await feedById(db, inline.feed.id))!)).inserted, 3);
+          assert.equal((await refreshFeed(threadDeps, (await feedById(db, threaded.feed.id))!)).inserted, 3);
+          assert.equal(pages, 2, 'the two pages fetched were read by the pool (the third is a 404)');
+        } finally {
+          await pool.close();
+        }
+        const a = await contents(inline.feed.id);
+        const b = await contents(threaded.feed.id);
+        // Readability (no selector) found the story after the feed's teaser, scripts and promos gone.
+        assert.match(b.t1!, /Teaser t1[\s\S]*Full text of t1/);
+        assert.doesNotMatch(b.t1!, /PROMO|<script|alert/);
+        assert.match(b.t3!, /Teaser t3/);
+        assert.deepEqual(b, a);
+        assert.deepEqual(
+          fullContentLogOf((await feedById(db, threaded.feed.id))!)?.failed,
+          fullContentLogOf((await feedById(db, inline.feed.id))!)?.failed,
+        );
+      });
 
       test('selector + prepend; failures keep the feed content and are recorded; new entries only', async () => {
         items = [item('a1'), item('a2'), item('a3', '/pages/missing-page.html')];

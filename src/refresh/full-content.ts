@@ -42,12 +42,12 @@ export async function withContentRules(deps: RefreshDeps, work: FeedWork): Promi
     while (next < pages.length) {
       const i = pages[next++]!;
       const entry = entries[i]!;
-      const result = await reader.fetchFullContent(deps.fetcher, {
-        url: entry.url!,
-        feedUrl: work.feed.url,
-        options,
-        rules,
-      });
+      // The page is read (DOM, Readability, sanitizing) in the refresh's threads when it has them.
+      const result = await reader.fetchFullContent(
+        deps.fetcher,
+        { url: entry.url!, feedUrl: work.feed.url, options, rules },
+        deps.readPage,
+      );
       if (result.kind === 'ok') {
         log.fetched++;
         const content = reader.combinedContent(entry.content, result.html, options.contentAction);

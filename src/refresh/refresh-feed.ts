@@ -27,6 +27,7 @@ import { updateFeeds } from '../storage/update-feeds.ts';
 import { withContentRules } from './full-content.ts';
 import type { Feed, FeedUpdate, Schema } from '../storage/schema.ts';
 import { isPostgres } from '../storage/is-postgres.ts';
+import type { ArticlePageJob, ArticlePageResult } from '../reader/full-content/fetch-full-content.ts';
 
 export interface RefreshDeps {
   db: Kysely<Schema>;
@@ -38,6 +39,8 @@ export interface RefreshDeps {
   maxIntervalMs: number;
   /** Parses and sanitizes a fetched body (a worker-thread pool); inline when absent. */
   processBody?: (job: FeedBodyJob) => Promise<ProcessedFeedBody>;
+  /** Reads a fetched full-content page (the same pool); inline when absent. */
+  readPage?: (job: ArticlePageJob) => Promise<ArticlePageResult>;
 }
 
 export type RefreshStatus = 'new' | 'not-modified' | 'unchanged' | 'error';

@@ -85,7 +85,7 @@ export async function refreshFeeds(
   if (!deps.processBody && feeds.length >= POOL_MIN_FEEDS) {
     pool = createProcessPool({ size: availableParallelism() });
   }
-  const workDeps: RefreshDeps = pool ? { ...deps, processBody: pool.process } : deps;
+  const workDeps: RefreshDeps = pool ? { ...deps, processBody: pool.process, readPage: pool.readPage } : deps;
 
   const waiting: FeedWork[] = [];
   let waitingEntries = 0;

@@ -124,7 +124,7 @@ export async function runWorker(
   const pool = deps.processBody
     ? null
     : createProcessPool({ size: availableParallelism(), idleMs: THREAD_IDLE_MS });
-  const workDeps: RefreshDeps = pool ? { ...deps, processBody: pool.process } : deps;
+  const workDeps: RefreshDeps = pool ? { ...deps, processBody: pool.process, readPage: pool.readPage } : deps;
   const sqlite = deps.database.dialect === 'sqlite';
   const store = groupCommit((works: FeedWork[]) => storeFeedWorks(workDeps, works), {
     maxItems: STORE_MAX_FEEDS[deps.database.dialect],

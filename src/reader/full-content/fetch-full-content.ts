@@ -37,10 +37,66 @@ export function pageFetchOptions(options: FetchOptions, feedUrl: string, pageUrl
   return page;
 }
 
-/** Fetches `url` and returns its article as sanitized HTML. */
+/** A fetched page to read (readArticlePage): pure data, so that a worker thread can take it. */
+export interface ArticlePageJob {
+  body: Uint8Array;
+  contentType: string | null;
+  /** The URL the page came from (after redirects). */
+  finalUrl: string;
+  rules: ArticleRules;
+  /** Whether a `<meta http-equiv="refresh">` may still be followed. */
+  followMetaRefresh: boolean;
+}
+
+export type ArticlePageResult = FullContentResult | { kind: 'meta-refresh'; url: string };
+
+/**
+ * A fetched page → its article as sanitized HTML, or the page its meta refresh points to. Pure and
+ * synchronous (decoding, DOM, Readability, sanitizing: the CPU of full content), so it runs in the
+ * refresh's worker threads (src/reader/process) as well as inline.
+ */
+export function readArticlePage(job: ArticlePageJob): ArticlePageResult {
+  const html = decodeFeedBytes(job.body, job.contentType).text;
+  const next = job.followMetaRefresh ? metaRefreshTarget(html, job.finalUrl) : null;
+  if (next && next !== job.finalUrl) return { kind: 'meta-refresh', url: next };
+  let article;
+  try {
+    article = extractArticle(html, job.finalUrl, job.rules);
+  } catch (err) {
+    return {
+      kind: 'error',
+      code: 'full_content.extract',
+      message: `full content: ${err instanceof Error ? err.message : String(err)}`,
+    };
+  }
+  if (!article) {
+    return {
+      kind: 'error',
+      code: 'full_content.not_found',
+      message: job.rules.selector.trim()
+        ? `full content: nothing matches "${job.rules.selector}" in ${job.finalUrl}`
+        : `full content: no article found in ${job.finalUrl}`,
+    };
+  }
+  const safe = sanitizeEntryHtml(article.html, { baseUrl: article.baseUrl });
+  if (!htmlToText(safe).trim() && !/<(img|video|audio|iframe)\b/i.test(safe)) {
+    return {
+      kind: 'error',
+      code: 'full_content.empty',
+      message: `full content: the article found in ${job.finalUrl} is empty`,
+    };
+  }
+  return { kind: 'ok', html: safe, finalUrl: job.finalUrl };
+}
+
+/**
+ * Fetches `url` and returns its article as sanitized HTML. `read` reads each fetched page
+ * (default: readArticlePage here; the refresh passes its worker threads').
+ */
 export async function fetchFullContent(
   fetcher: Fetcher,
   input: { url: string; feedUrl: string; options: FetchOptions; rules: ArticleRules },
+  read: (job: ArticlePageJob) => ArticlePageResult | Promise<ArticlePageResult> = readArticlePage,
 ): Promise<FullContentResult> {
   let url = input.url;
   for (let hop = 0; ; hop++) {
@@ -61,40 +117,15 @@ export async function fetchFullContent(
         message: `full content: the page is not HTML (${type})`,
       };
     }
-    const html = decodeFeedBytes(result.body, result.contentType).text;
-    const next = hop < MAX_META_REFRESH ? metaRefreshTarget(html, result.finalUrl) : null;
-    if (next && next !== result.finalUrl) {
-      url = next;
-      continue;
-    }
-    let article;
-    try {
-      article = extractArticle(html, result.finalUrl, input.rules);
-    } catch (err) {
-      return {
-        kind: 'error',
-        code: 'full_content.extract',
-        message: `full content: ${err instanceof Error ? err.message : String(err)}`,
-      };
-    }
-    if (!article) {
-      return {
-        kind: 'error',
-        code: 'full_content.not_found',
-        message: input.rules.selector.trim()
-          ? `full content: nothing matches "${input.rules.selector}" in ${result.finalUrl}`
-          : `full content: no article found in ${result.finalUrl}`,
-      };
-    }
-    const safe = sanitizeEntryHtml(article.html, { baseUrl: article.baseUrl });
-    if (!htmlToText(safe).trim() && !/<(img|video|audio|iframe)\b/i.test(safe)) {
-      return {
-        kind: 'error',
-        code: 'full_content.empty',
-        message: `full content: the article found in ${result.finalUrl} is empty`,
-      };
-    }
-    return { kind: 'ok', html: safe, finalUrl: result.finalUrl };
+    const page = await read({
+      body: result.body,
+      contentType: result.contentType,
+      finalUrl: result.finalUrl,
+      rules: input.rules,
+      followMetaRefresh: hop < MAX_META_REFRESH,
+    });
+    if (page.kind !== 'meta-refresh') return page;
+    url = page.url;
   }
 }
 

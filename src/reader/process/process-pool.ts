@@ -2,11 +2,14 @@
 // while the main thread fetches and stores. Threads start on first use (an unchanged refresh
 // starts none) and one more whenever every started thread is busy, up to `size`.
 import { Worker } from 'node:worker_threads';
+import type { ArticlePageJob, ArticlePageResult } from '../full-content/fetch-full-content.ts';
 import type { FeedBodyJob, ProcessedFeedBody } from './process-feed-body.ts';
 import type { ProcessReply, ProcessRequest } from './process-worker.ts';
 
 export interface ProcessPool {
   process(job: FeedBodyJob): Promise<ProcessedFeedBody>;
+  /** A fetched article page read in a thread (full content: DOM, Readability, sanitizing). */
+  readPage(job: ArticlePageJob): Promise<ArticlePageResult>;
   /** Threads running now. */
   running(): number;
   close(): Promise<void>;
@@ -14,7 +17,7 @@ export interface ProcessPool {
 
 interface Pending {
   request: ProcessRequest;
-  resolve: (result: ProcessedFeedBody) => void;
+  resolve: (result: ProcessedFeedBody | ArticlePageResult) => void;
   reject: (err: Error) => void;
 }
 
@@ -115,14 +118,17 @@ export function createProcessPool(input: {
     }
   }
 
+  function submit(request: ProcessRequest): Promise<ProcessedFeedBody | ArticlePageResult> {
+    if (closed) return Promise.reject(new Error('process: the pool is closed'));
+    return new Promise((resolve, reject) => {
+      queue.push({ request, resolve, reject });
+      dispatch();
+    });
+  }
+
   return {
-    process(job) {
-      if (closed) return Promise.reject(new Error('process: the pool is closed'));
-      return new Promise<ProcessedFeedBody>((resolve, reject) => {
-        queue.push({ request: { id: nextId++, job }, resolve, reject });
-        dispatch();
-      });
-    },
+    process: (job) => submit({ id: nextId++, job }) as Promise<ProcessedFeedBody>,
+    readPage: (page) => submit({ id: nextId++, page }) as Promise<ArticlePageResult>,
     running: () => threads.length,
     async close() {
       closed = true;

@@ -2,16 +2,15 @@
 // the pool sends, one message at a time, and answers with the same id.
 import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
+import type { ArticlePageJob, ArticlePageResult } from '../full-content/fetch-full-content.ts';
 import { processFeedBody, type FeedBodyJob, type ProcessedFeedBody } from './process-feed-body.ts';
 
-export interface ProcessRequest {
-  id: number;
-  job: FeedBodyJob;
-}
+/** A feed body to process, or a fetched article page to read (full content). */
+export type ProcessRequest = { id: number; job: FeedBodyJob } | { id: number; page: ArticlePageJob };
 
 export interface ProcessReply {
   id: number;
-  result: ProcessedFeedBody;
+  result: ProcessedFeedBody | ArticlePageResult;
 }
 
 // Parsing and sanitizing yield the CPU to web requests: a lower priority for this thread only
@@ -24,6 +23,10 @@ try {
 }
 
 parentPort?.on('message', (request: ProcessRequest) => {
+  if ('page' in request) {
+    void readPage(request.page).then((result) => parentPort!.postMessage({ id: request.id, result }));
+    return;
+  }
   let result: ProcessedFeedBody;
   try {
     result = processFeedBody(request.job);
@@ -37,3 +40,20 @@ parentPort?.on('message', (request: ProcessRequest) => {
   const reply: ProcessReply = { id: request.id, result };
   parentPort!.postMessage(reply);
 });
+
+/**
+ * Full content (Readability on linkedom): loaded on the first page only, so that threads of
+ * refreshes without full-content feeds do not load it.
+ */
+async function readPage(page: ArticlePageJob): Promise<ArticlePageResult> {
+  try {
+    const { readArticlePage } = await import('../full-content/fetch-full-content.ts');
+    return readArticlePage(page);
+  } catch (err) {
+    return {
+      kind: 'error',
+      code: 'full_content.extract',
+      message: `full content: ${err instanceof Error ? err.message : String(err)}`,
+    };
+  }
+}

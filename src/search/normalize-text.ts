@@ -47,9 +47,8 @@ const SEGMENT_PIECE = 2000;
 export function wordsOf(text: string): string[] {
   // Latin-only text (most entries) gives the same words without Intl.Segmenter, far faster.
   const words =
-    text.length <= SEGMENT_PIECE
-      ? (latinWordsOf(text, foldText) ?? segmentedWordsOf(text))
-      : (latinWordsOf(text, foldText) ?? piecewiseWordsOf(text));
+    latinWordsOf(text, foldText) ??
+    (text.length <= SEGMENT_PIECE ? segmentedWordsOf(text) : piecewiseWordsOf(text));
   for (let i = 0; i < words.length; i++) {
     if (words[i]!.length > MAX_WORD_LENGTH) words[i] = cutWord(words[i]!);
   }

@@ -16,7 +16,7 @@ import { createLogger } from '../../src/lib/logger.ts';
 import type { RefreshDeps } from '../../src/refresh/refresh-feed.ts';
 import { refreshFeeds, type RefreshSummary } from '../../src/refresh/refresh-feeds.ts';
 import { openDatabase, type Database } from '../../src/storage/database.ts';
-import { feedById, feedsDueForRefresh } from '../../src/storage/feeds.ts';
+import { feedById, feedsDueForRefresh, findOrCreateFeed, updateFeed } from '../../src/storage/feeds.ts';
 import type { Schema } from '../../src/storage/schema.ts';
 import type { Kysely } from 'kysely';
 
@@ -309,46 +309,12 @@ export async function insertCheckedFeed(
   db: Kysely<Schema>,
   input: { url: string; title: string; siteUrl?: string | null; now: number; nextCheckAt: number },
 ): Promise<number> {
-  const row = await db
-    .insertInto('feeds')
-    .values({
-      url: input.url,
-      fetch_key: '',
-      owner_user_id: null,
-      fetch_options: null,
-      title: input.title,
-      site_url: input.siteUrl ?? null,
-      description: null,
-      language: null,
-      icon_type: null,
-      icon_data: null,
-      icon_checked_at: null,
-      etag: null,
-      last_modified: null,
-      body_hash: null,
-      last_checked_at: input.now,
-      last_status: 'new',
-      last_error: null,
-      last_error_code: null,
-      error_count: 0,
-      next_check_at: input.nextCheckAt,
-      created_at: input.now,
-      min_interval_s: null,
-      max_interval_s: null,
-      next_check_reason: null,
-      last_new_entries: null,
-      last_updated_entries: null,
-      last_duration_ms: null,
-      gone_at: null,
-      lease_owner: null,
-      lease_until: null,
-      websub_hub: null,
-      websub_topic: null,
-      websub_secret: null,
-      websub_lease_until: null,
-      websub_last_push_at: null,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return row.id;
+  // No fetch options: a shared feed, which no user owns (the user id is read for private ones only).
+  const feed = await findOrCreateFeed(db, { ...input, options: {}, userId: 0 });
+  await updateFeed(db, feed.id, {
+    last_checked_at: input.now,
+    last_status: 'new',
+    next_check_at: input.nextCheckAt,
+  });
+  return feed.id;
 }

@@ -42,9 +42,7 @@ const ATTRIBUTES: ReadonlyMap<string, ReadonlySet<string>> = new Map(
 );
 
 export function sanitizeEntryHtml(html: string, options: SanitizeEntryHtmlOptions): string {
-  const writer = new SanitizedHtmlWriter(httpBaseUrl(options.baseUrl), false, options.summary ?? null);
-  new Parser(writer, { decodeEntities: true }).end(html);
-  return writer.result;
+  return written(html, options, false).result;
 }
 
 /**
@@ -56,9 +54,15 @@ export function sanitizeEntryHtmlWithText(
   html: string,
   options: SanitizeEntryHtmlOptions,
 ): { html: string; text: string } {
-  const writer = new SanitizedHtmlWriter(httpBaseUrl(options.baseUrl), true, options.summary ?? null);
-  new Parser(writer, { decodeEntities: true }).end(html);
+  const writer = written(html, options, true);
   return { html: writer.result, text: writer.text!.join('') };
+}
+
+/** The writer after the whole of `html` went through it. */
+function written(html: string, options: SanitizeEntryHtmlOptions, keepText: boolean): SanitizedHtmlWriter {
+  const writer = new SanitizedHtmlWriter(httpBaseUrl(options.baseUrl), keepText, options.summary ?? null);
+  new Parser(writer, { decodeEntities: true }).end(html);
+  return writer;
 }
 
 /** An element open in the source, as the writer sees it. */
